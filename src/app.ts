@@ -1,0 +1,36 @@
+import type { Config } from './config.ts';
+import { openStore, type Store } from './db/connect.ts';
+import { createDirectoryStore, type DirectoryStore } from './directory/store.ts';
+import { createEligibilityService, type EligibilityService } from './eligibility/service.ts';
+import { createEligibilityStore } from './eligibility/store.ts';
+import { type Clock, systemClock } from './time/clock.ts';
+
+/**
+ * The composition root: opens the store and wires every capability to its ports.
+ * Nothing here is global; tests build as many apps as they like.
+ */
+export interface App {
+  config: Config;
+  clock: Clock;
+  store: Store;
+  directory: DirectoryStore;
+  eligibility: EligibilityService;
+  close(): Promise<void>;
+}
+
+export async function createApp(config: Config, deps: { clock?: Clock } = {}): Promise<App> {
+  const clock = deps.clock ?? systemClock;
+  const store = await openStore(config.database);
+  return {
+    config,
+    clock,
+    store,
+    directory: createDirectoryStore(store.db),
+    eligibility: createEligibilityService({
+      store: createEligibilityStore(store),
+      clock,
+      windowMonths: config.eligibilityWindowMonths,
+    }),
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,92 @@
+import type { Store } from '../db/connect.ts';
+
+/** A pharmacy as the eligibility service shows it, with the patient's latest reimbursed dispensation. */
+export interface PharmacyWithDispensation {
+  finess: string;
+  name: string;
+  address: string;
+  postcode: string;
+  city: string;
+  departement: string;
+  phone: string | null;
+  /** The published organisational mailbox, or null when there is none (or it is "liste rouge"). */
+  mailboxAddress: string | null;
+  lastReimbursedOn: string;
+}
+
+export interface PharmacyFactsRow {
+  known: boolean;
+  mailboxAddress: string | null;
+  lastReimbursedOn: string | null;
+}
+
+/** Reads of the eligibility index joined with the directory. Writes go through bulk-load.ts. */
+export interface EligibilityStore {
+  /** Pharmacies with a published ORG mailbox and a reimbursed dispensation on or after `since`. */
+  writablePharmacies(matricule: string, since: string): Promise<PharmacyWithDispensation[]>;
+  /** Every directory pharmacy in the patient's reimbursement history, whatever the date or mailbox. */
+  history(matricule: string): Promise<PharmacyWithDispensation[]>;
+  facts(matricule: string, finess: string): Promise<PharmacyFactsRow>;
+}
+
+export function createEligibilityStore(store: Store): EligibilityStore {
+  const { db } = store;
+  const base = () =>
+    db
+      .selectFrom('eligibility as e')
+      .innerJoin('pharmacies as p', 'p.finess', 'e.finess')
+      .leftJoin('mailboxes as m', (join) =>
+        join.onRef('m.pharmacy_finess', '=', 'p.finess').on('m.kind', '=', 'ORG').on('m.published', '=', 1),
+      )
+      .select([
+        'p.finess',
+        'p.name',
+        'p.address',
+        'p.postcode',
+        'p.city',
+        'p.departement',
+        'p.phone',
+        'm.address as mailboxAddress',
+        'e.last_reimbursed_on as lastReimbursedOn',
+      ]);
+
+  return {
+    async writablePharmacies(matricule, since) {
+      return base()
+        .where('e.matricule', '=', matricule)
+        .where('e.last_reimbursed_on', '>=', since)
+        .where('m.address', 'is not', null)
+        .orderBy('e.last_reimbursed_on', 'desc')
+        .orderBy('p.finess')
+        .execute();
+    },
+    async history(matricule) {
+      return base()
+        .where('e.matricule', '=', matricule)
+        .orderBy('e.last_reimbursed_on', 'desc')
+        .orderBy('p.finess')
+        .execute();
+    },
+    async facts(matricule, finess) {
+      const pharmacy = await db
+        .selectFrom('pharmacies as p')
+        .leftJoin('mailboxes as m', (join) =>
+          join.onRef('m.pharmacy_finess', '=', 'p.finess').on('m.kind', '=', 'ORG').on('m.published', '=', 1),
+        )
+        .select(['p.finess', 'm.address'])
+        .where('p.finess', '=', finess)
+        .executeTakeFirst();
+      const row = await db
+        .selectFrom('eligibility')
+        .select('last_reimbursed_on')
+        .where('matricule', '=', matricule)
+        .where('finess', '=', finess)
+        .executeTakeFirst();
+      return {
+        known: pharmacy !== undefined,
+        mailboxAddress: pharmacy?.address ?? null,
+        lastReimbursedOn: row?.last_reimbursed_on ?? null,
+      };
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../domain-error.ts';
+
+/**
+ * The one place where errors become HTTP answers: `{ error: { code, message, requestId } }` with a
+ * stable code and a French message. Unknown errors answer 500 and are logged without personal data.
+ */
+const STATUS_BY_CODE: Record<string, number> = {
+  NOT_FOUND: 404,
+  STORE_UNAVAILABLE: 503,
+};
+
+export function statusFor(error: DomainError): number {
+  return STATUS_BY_CODE[error.code] ?? 400;
+}
+
+export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof DomainError) {
+    return reply
+      .status(statusFor(error))
+      .send({ error: { code: error.code, message: error.message, requestId: request.id } });
+  }
+  const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+  if (status < 500) {
+    return reply
+      .status(status)
+      .send({ error: { code: 'BAD_REQUEST', message: 'Requête invalide.', requestId: request.id } });
+  }
+  request.log.error(
+    { err: { type: error.name, message: error.message, stack: error.stack } },
+    'unhandled error',
+  );
+  return reply.status(500).send({
+    error: {
+      code: 'INTERNAL_ERROR',
+      message: 'Erreur interne du serveur. Réessayez plus tard.',
+      requestId: request.id,
+    },
+  });
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
+  return reply
+    .status(404)
+    .send({ error: { code: 'NOT_FOUND', message: 'Ressource introuvable.', requestId: request.id } });
+}
