@@ -38,13 +38,15 @@ function runPass(label: string, files: string[], env: NodeJS.ProcessEnv): Promis
       ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
       { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    let tail = '';
+    let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
-      tail = (tail + chunk.toString('utf8')).slice(-4000);
+      output += chunk.toString('utf8');
     });
     child.on('close', (code) => {
-      const count = (name: string) => Number(new RegExp(`ℹ ${name} (\\d+)`).exec(tail)?.[1] ?? 0);
+      // The runner's own summary is the last `ℹ pass N` / `ℹ fail N` of its output.
+      const count = (name: string) =>
+        Number([...output.matchAll(new RegExp(`^ℹ ${name} (\\d+)$`, 'gm'))].at(-1)?.[1] ?? 0);
       resolve({ passed: count('pass'), failed: count('fail'), code: code ?? 1 });
     });
   });

@@ -116,7 +116,7 @@ export async function importDirectory(options: DirectoryImportOptions): Promise<
     return { ...summary, rowsRejected: report.count, errorSample: report.sample };
   } finally {
     progress?.done();
-    source.stream.destroy();
+    source.close();
     await report.close();
   }
 }

@@ -107,7 +107,7 @@ export async function importDispensations(
     };
   } finally {
     progress?.done();
-    source.stream.destroy();
+    source.close();
     await load.close();
     await report.close();
   }
