@@ -18,9 +18,9 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function createApp(config: Config, deps: { clock?: Clock } = {}): Promise<App> {
+export async function createApp(config: Config, deps: { clock?: Clock; store?: Store } = {}): Promise<App> {
   const clock = deps.clock ?? systemClock;
-  const store = await openStore(config.database);
+  const store = deps.store ?? (await openStore(config.database));
   return {
     config,
     clock,

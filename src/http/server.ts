@@ -12,7 +12,6 @@ export function buildHttpServer(app: App, logger: Logger): FastifyInstance {
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     genReqId: () => uuidv7(),
-    disableRequestLogging: false,
   });
   server.setErrorHandler(errorHandler);
   server.setNotFoundHandler(notFoundHandler);

@@ -1,0 +1,40 @@
+import { createApp } from '../app.ts';
+import type { Config } from '../config.ts';
+import { buildHttpServer } from '../http/server.ts';
+import { createLogger } from '../logger.ts';
+import { ensureDemoData } from './demo.ts';
+import type { CliOutput } from './output.ts';
+
+/**
+ * `officine-mss serve`: opens the store (running migrations), loads the demo data on first start
+ * when configured, listens, prints what it serves, and shuts down cleanly on SIGINT/SIGTERM.
+ */
+export async function runServe(config: Config, output: CliOutput): Promise<void> {
+  const app = await createApp(config);
+  const logger = createLogger(config.logLevel);
+  if (config.demoData === 'auto') await ensureDemoData(app, output);
+  const server = buildHttpServer(app, logger);
+  await server.listen({ host: config.host, port: config.port });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const base = `http://${config.host}:${port}`;
+  output.out('');
+  output.out(
+    `Officine MSS est démarré (${app.store.engine === 'sqlite' ? `SQLite : ${config.database.engine === 'sqlite' ? config.database.file : ''}` : 'PostgreSQL'}).`,
+  );
+  output.out(`  Accueil          ${base}/`);
+  output.out(`  État de santé    ${base}/api/health`);
+  output.out('Ctrl+C pour arrêter.');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await server.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openTestStore, type TestStore } from '../../test/helpers/test-store.ts';
+import { createApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { buildHttpServer } from './server.ts';
+
+let store: TestStore;
+let base: string;
+let close: () => Promise<void>;
+
+before(async () => {
+  store = await openTestStore();
+  const app = await createApp(loadConfig({ PORT: '0' }), { store });
+  const server = buildHttpServer(app, createLogger('silent'));
+  await server.listen({ host: '127.0.0.1', port: 0 });
+  const address = server.server.address();
+  assert.ok(typeof address === 'object' && address !== null);
+  base = `http://127.0.0.1:${address.port}`;
+  close = () => server.close();
+});
+after(async () => {
+  await close();
+  await store.dispose();
+});
+
+test('GET /api/health answers ok when the store is reachable', async () => {
+  const response = await fetch(`${base}/api/health`);
+  assert.equal(response.status, 200);
+  assert.deepEqual(await response.json(), { status: 'ok' });
+});
+
+test('an unknown route answers a stable code and a French message', async () => {
+  const response = await fetch(`${base}/api/nothing-here`);
+  assert.equal(response.status, 404);
+  const body = (await response.json()) as { error: { code: string; message: string; requestId: string } };
+  assert.equal(body.error.code, 'NOT_FOUND');
+  assert.equal(body.error.message, 'Ressource introuvable.');
+  assert.match(body.error.requestId, /^[0-9a-f-]{36}$/);
+});
+
+test('the home page is French and served with a strict CSP', async () => {
+  const response = await fetch(`${base}/`);
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+  assert.match(await response.text(), /<html lang="fr">/);
+});
