@@ -1,4 +1,5 @@
 import type { Store } from '../db/connect.ts';
+import { prepareQuery } from '../db/prepared.ts';
 
 /** A pharmacy as the eligibility service shows it, with the patient's latest reimbursed dispensation. */
 export interface PharmacyWithDispensation {
@@ -50,16 +51,21 @@ export function createEligibilityStore(store: Store): EligibilityStore {
         'e.last_reimbursed_on as lastReimbursedOn',
       ]);
 
-  return {
-    async writablePharmacies(matricule, since) {
-      return base()
-        .where('e.matricule', '=', matricule)
-        .where('e.last_reimbursed_on', '>=', since)
+  // The hot path: every new conversation and every patient's pharmacy list runs it.
+  const writable = prepareQuery<{ matricule: string; since: string }, PharmacyWithDispensation>(
+    store,
+    'eligibility_writable_pharmacies',
+    (param) =>
+      base()
+        .where('e.matricule', '=', param('matricule'))
+        .where('e.last_reimbursed_on', '>=', param('since'))
         .where('m.address', 'is not', null)
         .orderBy('e.last_reimbursed_on', 'desc')
-        .orderBy('p.finess')
-        .execute();
-    },
+        .orderBy('p.finess'),
+  );
+
+  return {
+    writablePharmacies: (matricule, since) => writable({ matricule, since }),
     async history(matricule) {
       return base()
         .where('e.matricule', '=', matricule)

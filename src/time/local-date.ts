@@ -59,9 +59,17 @@ const frenchDate = new Intl.DateTimeFormat('fr-FR', {
   year: 'numeric',
 });
 
-/** `2027-03-14` → `14 mars 2027`; the first of the month reads `1er`. */
+const frenchDates = new Map<string, string>();
+const FRENCH_DATE_CACHE_SIZE = 4096;
+
+/** `2027-03-14` → `14 mars 2027`; the first of the month reads `1er`. Memoised: few distinct dates recur. */
 export function formatFrenchDate(date: string): string {
+  const cached = frenchDates.get(date);
+  if (cached !== undefined) return cached;
   const [year, month, day] = split(date);
-  const text = frenchDate.format(new Date(Date.UTC(year, month - 1, day)));
-  return day === 1 ? text.replace(/^1 /, '1er ') : text;
+  const formatted = frenchDate.format(new Date(Date.UTC(year, month - 1, day)));
+  const text = day === 1 ? formatted.replace(/^1 /, '1er ') : formatted;
+  if (frenchDates.size >= FRENCH_DATE_CACHE_SIZE) frenchDates.clear();
+  frenchDates.set(date, text);
+  return text;
 }

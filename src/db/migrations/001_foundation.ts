@@ -5,6 +5,10 @@ import { columnTypes } from './column-types.ts';
 /** Directory, patients, the eligibility index and the import log. */
 export function foundation(engine: Engine): Migration {
   const t = columnTypes(engine);
+  // SQLite stores these tables in their primary-key B-tree (no rowid, one lookup instead of two).
+  const clusteredOnPrimaryKey = <B extends { modifyEnd(modifier: ReturnType<typeof sql>): B }>(
+    builder: B,
+  ): B => (engine === 'sqlite' ? builder.modifyEnd(sql`without rowid`) : builder);
   return {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -19,6 +23,8 @@ export function foundation(engine: Engine): Migration {
         .addColumn('phone', 'text')
         .addColumn('opening_hours', 'text')
         .addColumn('updated_at', t.instant, (c) => c.notNull())
+        // Looked up by FINESS on every eligibility listing: cluster the rows on it.
+        .$call(clusteredOnPrimaryKey)
         .execute();
 
       await db.schema
@@ -38,6 +44,14 @@ export function foundation(engine: Engine): Migration {
         .on('mailboxes')
         .column('pharmacy_finess')
         .unique()
+        .where(sql.ref('kind'), '=', 'ORG')
+        .execute();
+      // Covers the eligibility listing's join (published ORG mailbox of a pharmacy) without a
+      // visit to the table.
+      await db.schema
+        .createIndex('mailboxes_published_org')
+        .on('mailboxes')
+        .columns(['pharmacy_finess', 'published', 'address'])
         .where(sql.ref('kind'), '=', 'ORG')
         .execute();
 
@@ -89,7 +103,7 @@ export function foundation(engine: Engine): Migration {
         .addColumn('finess', 'text', (c) => c.notNull())
         .addColumn('last_reimbursed_on', t.date, (c) => c.notNull())
         .addPrimaryKeyConstraint('eligibility_pk', ['matricule', 'finess'])
-        .$call((b) => (engine === 'sqlite' ? b.modifyEnd(sql`without rowid`) : b))
+        .$call(clusteredOnPrimaryKey)
         .execute();
 
       await db.schema
