@@ -236,3 +236,50 @@ test('a newer dispensation moves the date forward and a missing column fails bef
     code: 'IMPORT_BAD_HEADER',
   });
 });
+
+test('reads CRLF files with a BOM, quoted fields and blank lines, numbering lines as in the file', async () => {
+  const CAROLE = nirFrom('2920375123011');
+  const spaced = `"${CAROLE.slice(0, 1)} ${CAROLE.slice(1, 3)} ${CAROLE.slice(3, 5)} ${CAROLE.slice(5)}"`;
+  const lines = [
+    '"NIR";Finess;date_dispensation;"rembourse";montant',
+    `${CAROLE};${MARKET};2026-09-01;O;"12,50"`,
+    '',
+    `"${CAROLE}";"${STATION}";"01/09/2026";"O";"3"`,
+    `"${CAROLE};${MARKET};2026-09-02;O;1`, // unbalanced quote: this line only
+    `${spaced} ; ${RED_LIST} ;2026-09-03; o ;2`,
+    `${CAROLE};"${MARKET}"x;2026-09-04;O;1`, // text after a closing quote
+    `${CAROLE};${MARKET};2026-09-31;O;1`,
+    `${CAROLE};${UNLISTED};2026-09-05;N;1`,
+  ];
+  const file = path.join(dir, 'crlf.csv');
+  fs.writeFileSync(file, `\uFEFF${lines.join('\r\n')}`);
+  const report = path.join(dir, 'crlf.errors.csv');
+  const summary = await importDispensations({ store, clock, file, errorReportFile: report });
+  assert.deepEqual(
+    [summary.rowsRead, summary.rowsAccepted, summary.rowsSkipped, summary.rowsRejected, summary.pairsChanged],
+    [7, 3, 1, 3, 3],
+  );
+  assert.deepEqual(
+    fs
+      .readFileSync(report, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(';').slice(0, 2).join(':')),
+    ['5:MALFORMED_LINE', '7:MALFORMED_LINE', '8:BAD_DATE'],
+  );
+  const rows = await store.db
+    .selectFrom('eligibility')
+    .select(['finess', 'last_reimbursed_on'])
+    .where('matricule', '=', CAROLE)
+    .orderBy('finess')
+    .execute();
+  assert.deepEqual(
+    rows.map((r) => [r.finess, r.last_reimbursed_on]),
+    [
+      [RED_LIST, '2026-09-03'],
+      [MARKET, '2026-09-01'],
+      [STATION, '2026-09-01'],
+    ].sort(),
+  );
+});

@@ -1,17 +1,18 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Store } from '../db/connect.ts';
-import { readCsvRecords } from '../import/csv-records.ts';
+import { MALFORMED_LINE_MESSAGE, readCsvRows } from '../import/csv-lines.ts';
 import { openErrorReport, type RowError } from '../import/error-report.ts';
 import { openFileSource } from '../import/file-source.ts';
 import type { Progress } from '../import/progress.ts';
 import type { Clock } from '../time/clock.ts';
 import { localDate } from '../time/local-date.ts';
 import { type DispensationBatch, startDispensationLoad } from './bulk-load.ts';
-import { checkDispensationRow, DISPENSATION_COLUMNS } from './dispensation-row.ts';
+import { checkDispensation, DISPENSATION_COLUMNS } from './dispensation-row.ts';
 
 /**
  * Streams a dispensation file into the eligibility index (see bulk-load.ts for the two phases).
- * Bad rows go to the error report with their line and reason, and the import goes on.
+ * Lines are read by the line-oriented fast reader (csv-lines.ts): one line, one row.
+ * Bad rows go to the error report with their line and reason, in line order, and the import goes on.
  * Rows not reimbursed are valid but do not count for eligibility: they are skipped.
  */
 export interface DispensationImportSummary {
@@ -53,29 +54,46 @@ export async function importDispensations(
   let rowsSkipped = 0;
   let batch: DispensationBatch = { matricules: [], finess: [], dates: [] };
   try {
-    const records = readCsvRecords(source.stream, {
-      requiredColumns: DISPENSATION_COLUMNS,
-      onMalformed: (line, message) => {
+    const batches = readCsvRows(source.stream, { requiredColumns: DISPENSATION_COLUMNS });
+    for await (const { columns, lines, rows } of batches) {
+      // The header has every column (readCsvRows checks it); -1 only reads as an empty field.
+      const at = (column: (typeof DISPENSATION_COLUMNS)[number]) => columns.get(column) ?? -1;
+      const [nirAt, finessAt, dateAt, flagAt, amountAt] = [
+        at('nir'),
+        at('finess'),
+        at('date_dispensation'),
+        at('rembourse'),
+        at('montant'),
+      ];
+      for (let i = 0; i < rows.length; i++) {
         rowsRead += 1;
-        report.add({ line, code: 'MALFORMED_LINE', message });
-      },
-    });
-    for await (const record of records) {
-      rowsRead += 1;
-      const row = checkDispensationRow(record.get, today);
-      if (!row.ok) {
-        report.add({ line: record.line, ...row.error });
-      } else if (!row.reimbursed) {
-        rowsSkipped += 1;
-      } else {
-        rowsAccepted += 1;
-        batch.matricules.push(row.matricule);
-        batch.finess.push(row.finess);
-        batch.dates.push(row.date);
-        if (batch.matricules.length >= batchSize) {
-          await load.stage(batch);
-          batch = { matricules: [], finess: [], dates: [] };
-          progress?.update(source.bytesRead(), rowsRead);
+        const fields = rows[i];
+        if (!fields) {
+          report.add({ line: lines[i] as number, code: 'MALFORMED_LINE', message: MALFORMED_LINE_MESSAGE });
+          continue;
+        }
+        const row = checkDispensation(
+          fields[nirAt] ?? '',
+          fields[finessAt] ?? '',
+          fields[dateAt] ?? '',
+          fields[flagAt] ?? '',
+          fields[amountAt] ?? '',
+          today,
+        );
+        if (!row.ok) {
+          report.add({ line: lines[i] as number, ...row.error });
+        } else if (!row.reimbursed) {
+          rowsSkipped += 1;
+        } else {
+          rowsAccepted += 1;
+          batch.matricules.push(row.matricule);
+          batch.finess.push(row.finess);
+          batch.dates.push(row.date);
+          if (batch.matricules.length >= batchSize) {
+            await load.stage(batch);
+            batch = { matricules: [], finess: [], dates: [] };
+            progress?.update(source.bytesRead(), rowsRead);
+          }
         }
       }
     }

@@ -81,10 +81,29 @@ export function nirKey(body13: string): string {
   if (!BODY_SHAPE.test(body)) {
     throw new RangeError('nirKey: expected 13 digits, with 2A or 2B allowed only as the département');
   }
-  const departement = body.slice(5, 7);
-  const numericDepartement = departement === '2A' ? '19' : departement === '2B' ? '18' : departement;
-  const n = BigInt(body.slice(0, 5) + numericDepartement + body.slice(7));
-  return (97n - (n % 97n)).toString().padStart(2, '0');
+  return keyOfBody(body);
+}
+
+const KEYS = Array.from({ length: 98 }, (_, i) => String(i).padStart(2, '0'));
+const CODE_0 = 48;
+const CODE_A = 65;
+const CODE_B = 66;
+
+/**
+ * The key of a body already known to have the body shape. N < 10^13 < 2^53: plain Number
+ * arithmetic is exact, no BigInt needed.
+ */
+function keyOfBody(body: string): string {
+  let n = 0;
+  for (let i = 0; i < NIR_BODY_LENGTH; i++) {
+    const c = body.charCodeAt(i);
+    // A letter can only follow the département's `2`: 2A reads 19 and 2B reads 18, so the `2`
+    // already counted as the tens digit loses 1.
+    if (c === CODE_A) n = n * 10 - 10 + 9;
+    else if (c === CODE_B) n = n * 10 - 10 + 8;
+    else n = n * 10 + (c - CODE_0);
+  }
+  return KEYS[97 - (n % 97)] as string;
 }
 
 function fail(reason: NirInvalidReason, message: string): NirResult {
@@ -180,7 +199,7 @@ export function parseNir(input: string): NirResult {
   const key = value.slice(NIR_BODY_LENGTH);
   const keyNumber = Number(key);
   if (keyNumber < 1 || keyNumber > 97) return fail('BAD_KEY', 'La clé doit être comprise entre 01 et 97.');
-  if (nirKey(body) !== key) {
+  if (keyOfBody(body) !== key) {
     return fail('BAD_KEY', 'La clé ne correspond pas au numéro : vérifiez chacun des 15 caractères.');
   }
 

@@ -51,7 +51,8 @@ export async function* readCsvRecords(input: Readable, options: CsvReadOptions):
     throw new DomainError('IMPORT_EMPTY_FILE', 'Le fichier est vide : aucune ligne d’en-tête.');
 }
 
-function headerIndex(header: string[], required: readonly string[]): Map<string, number> {
+/** The index of each column of a header row (names trimmed, lower-cased); throws IMPORT_BAD_HEADER when one is missing. */
+export function headerIndex(header: readonly string[], required: readonly string[]): Map<string, number> {
   const index = new Map(header.map((name, i) => [name.trim().toLowerCase(), i]));
   const missing = required.filter((c) => !index.has(c));
   if (missing.length > 0) {
