@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Store } from '../db/connect.ts';
 import { prepareQuery } from '../db/prepared.ts';
 
@@ -37,7 +38,12 @@ export function createEligibilityStore(store: Store): EligibilityStore {
       .selectFrom('eligibility as e')
       .innerJoin('pharmacies as p', 'p.finess', 'e.finess')
       .leftJoin('mailboxes as m', (join) =>
-        join.onRef('m.pharmacy_finess', '=', 'p.finess').on('m.kind', '=', 'ORG').on('m.published', '=', 1),
+        // Literals, not parameters: a prepared statement's generic plan can only use the partial
+        // index `where kind = 'ORG'` when the value is in the SQL text.
+        join
+          .onRef('m.pharmacy_finess', '=', 'p.finess')
+          .on('m.kind', '=', sql.lit('ORG'))
+          .on('m.published', '=', sql.lit(1)),
       )
       .select([
         'p.finess',
