@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import type { Store } from '../db/connect.ts';
 import { DomainError } from '../domain-error.ts';
-import { headerColumns, readCsvRecords } from '../import/csv-records.ts';
+import { headerColumns } from '../import/csv-header.ts';
+import { MALFORMED_LINE_MESSAGE, readCsvRows } from '../import/csv-lines.ts';
 import { openErrorReport, type RowError } from '../import/error-report.ts';
 import { openFileSource } from '../import/file-source.ts';
 import type { Progress } from '../import/progress.ts';
@@ -88,29 +89,34 @@ export async function importDirectory(options: DirectoryImportOptions): Promise<
   };
 
   try {
-    const records = readCsvRecords(source.stream, {
+    const batches = readCsvRows(source.stream, {
       requiredColumns: kind === 'pharmacies' ? PHARMACY_COLUMNS : PROFESSIONAL_COLUMNS,
-      onMalformed: (line, message) => {
-        summary.rowsRead += 1;
-        report.add({ line, code: 'MALFORMED_LINE', message });
-      },
     });
-    for await (const record of records) {
-      summary.rowsRead += 1;
-      if (kind === 'pharmacies') {
-        const row = checkPharmacyRow(record.get);
-        if (row.kind === 'skipped') summary.rowsSkipped += 1;
-        else if (row.kind === 'error') report.add({ line: record.line, ...row.error });
-        else {
-          summary.warnings += row.warnings.length;
-          pending.push({ line: record.line, pharmacy: row.record });
+    for await (const { columns, lines, rows } of batches) {
+      for (let i = 0; i < rows.length; i++) {
+        const line = lines[i] as number;
+        const fields = rows[i];
+        summary.rowsRead += 1;
+        if (!fields) {
+          report.add({ line, code: 'MALFORMED_LINE', message: MALFORMED_LINE_MESSAGE });
+          continue;
         }
-      } else {
-        const row = checkProfessionalRow(record.get);
-        if (!row.ok) report.add({ line: record.line, ...row.error });
-        else pending.push({ line: record.line, professional: row.record });
+        const get = (column: string) => fields[columns.get(column) ?? -1] ?? '';
+        if (kind === 'pharmacies') {
+          const row = checkPharmacyRow(get);
+          if (row.kind === 'skipped') summary.rowsSkipped += 1;
+          else if (row.kind === 'error') report.add({ line, ...row.error });
+          else {
+            summary.warnings += row.warnings.length;
+            pending.push({ line, pharmacy: row.record });
+          }
+        } else {
+          const row = checkProfessionalRow(get);
+          if (!row.ok) report.add({ line, ...row.error });
+          else pending.push({ line, professional: row.record });
+        }
+        if (pending.length >= batchSize) await flush();
       }
-      if (pending.length >= batchSize) await flush();
     }
     if (pending.length > 0) await flush();
     return { ...summary, rowsRejected: report.count, errorSample: report.sample };

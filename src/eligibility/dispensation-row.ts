@@ -1,5 +1,5 @@
-import { parseFiness } from '../identity/finess.ts';
-import { parseNir } from '../identity/nir.ts';
+import { isPlainValidFiness, parseFiness } from '../identity/finess.ts';
+import { isPlainValidNir, parseNir } from '../identity/nir.ts';
 import type { RowError } from '../import/error-report.ts';
 import { isLocalDate } from '../time/local-date.ts';
 
@@ -28,7 +28,7 @@ const bad = (code: string, message: string): DispensationRow => ({ ok: false, er
 
 /** `YYYY-MM-DD` or `DD/MM/YYYY` → `YYYY-MM-DD`, or null. */
 export function parseDate(value: string): string | null {
-  if (isPlainIsoDate(value)) return value;
+  if (isLocalDate(value)) return value;
   const french = FRENCH_DATE.exec(value);
   const iso = french ? `${french[3]}-${french[2]}-${french[1]}` : value;
   return isLocalDate(iso) ? iso : null;
@@ -83,71 +83,4 @@ export function checkDispensationRow(get: (column: string) => string, today: str
     get('montant'),
     today,
   );
-}
-
-const CODE_0 = 48;
-
-/** The number written by `value[from, to)` when it is only ASCII digits, else -1. */
-function digits(value: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const d = value.charCodeAt(i) - CODE_0;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
-}
-
-/**
- * True for a NIR of exactly 15 ASCII digits that parseNir accepts (sex 1 or 2, month known or
- * pseudo, département 01–95 but 20 or 97/98/99, order ≠ 000, key). False does not mean
- * invalid: parseNir decides.
- */
-export function isPlainValidNir(value: string): boolean {
-  if (value.length !== 15) return false;
-  const body = digits(value, 0, 13);
-  const key = digits(value, 13, 15);
-  if (body < 0 || key < 1 || key > 97) return false;
-  const sex = value.charCodeAt(0) - CODE_0;
-  if (sex !== 1 && sex !== 2) return false;
-  const month = digits(value, 3, 5);
-  if (month === 0 || (month > 12 && month < 20) || (month > 20 && month < 30) || (month > 42 && month < 50))
-    return false;
-  const departement = digits(value, 5, 7);
-  if (departement === 0 || departement === 20 || departement === 96) return false;
-  if (digits(value, 10, 13) === 0) return false;
-  // body < 10^13 < 2^53: exact.
-  return key === 97 - (body % 97);
-}
-
-/** True for a FINESS of exactly 9 ASCII digits with a valid Luhn key; false: parseFiness decides. */
-export function isPlainValidFiness(value: string): boolean {
-  if (value.length !== 9) return false;
-  let sum = 0;
-  for (let i = 8, double = false; i >= 0; i--, double = !double) {
-    let d = value.charCodeAt(i) - CODE_0;
-    if (d < 0 || d > 9) return false;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
-const DASH = 45;
-const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** True for a `YYYY-MM-DD` that exists, as isLocalDate says, without building a Date. */
-export function isPlainIsoDate(value: string): boolean {
-  if (value.length !== 10 || value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH) return false;
-  const year = digits(value, 0, 4);
-  const month = digits(value, 5, 7);
-  const day = digits(value, 8, 10);
-  if (year < 0 || month < 1 || month > 12 || day < 1) return false;
-  if (day <= (DAYS_IN_MONTH[month] as number)) return true;
-  // 29 February. isLocalDate uses Date.UTC, which reads years 0–99 as 1900–1999.
-  const y = year < 100 ? year + 1900 : year;
-  return month === 2 && day === 29 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
 }

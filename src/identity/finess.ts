@@ -70,3 +70,24 @@ export function parseFiness(input: string): FinessResult {
   }
   return { ok: true, finess: { value, departement, keyChecked: true, warnings: [] } };
 }
+
+const CODE_0 = 48;
+
+/**
+ * True for a FINESS of exactly 9 ASCII digits with a valid Luhn key, without allocating (bulk
+ * imports); false does not mean invalid: parseFiness decides.
+ */
+export function isPlainValidFiness(value: string): boolean {
+  if (value.length !== 9) return false;
+  let sum = 0;
+  for (let i = 8, double = false; i >= 0; i--, double = !double) {
+    let d = value.charCodeAt(i) - CODE_0;
+    if (d < 0 || d > 9) return false;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}

@@ -230,3 +230,38 @@ export function formatNir(nir: Nir): string {
     .concat([nir.order, nir.key])
     .join(' ');
 }
+
+/** The number written by `value[from, to)` when it is only ASCII digits, else -1. */
+function digits(value: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = value.charCodeAt(i) - CODE_0;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * True for a NIR of exactly 15 ASCII digits that parseNir accepts (sex 1 or 2, month known or
+ * pseudo, département 01–95 but 20 or 97/98/99, order ≠ 000, key). False does not mean
+ * invalid: parseNir decides. For bulk imports, where nearly every value has this plain form: the
+ * same rules as parseNir without its allocations (nir.property.test.ts proves they agree).
+ * Change a rule here and in parseNir together.
+ */
+export function isPlainValidNir(value: string): boolean {
+  if (value.length !== 15) return false;
+  const body = digits(value, 0, 13);
+  const key = digits(value, 13, 15);
+  if (body < 0 || key < 1 || key > 97) return false;
+  const sex = value.charCodeAt(0) - CODE_0;
+  if (sex !== 1 && sex !== 2) return false;
+  const month = digits(value, 3, 5);
+  if (month === 0 || (month > 12 && month < 20) || (month > 20 && month < 30) || (month > 42 && month < 50))
+    return false;
+  const departement = digits(value, 5, 7);
+  if (departement === 0 || departement === 20 || departement === 96) return false;
+  if (digits(value, 10, 13) === 0) return false;
+  // body < 10^13 < 2^53: exact.
+  return key === 97 - (body % 97);
+}

@@ -1,11 +1,11 @@
 import { StringDecoder } from 'node:string_decoder';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DomainError } from '../domain-error.ts';
-import { headerIndex } from './csv-records.ts';
+import { headerIndex } from './csv-header.ts';
 
 /**
- * A fast reader for large, line-oriented `;`-separated UTF-8 CSV files with a header row (the
- * dispensation files): one record per line, so a quoted field may not span lines. The bytes are
+ * The reader of every import file: line-oriented `;`-separated UTF-8 CSV with a header row,
+ * fast enough for national-scale dispensation files. One record per line, so a quoted field may not span lines. The bytes are
  * split on line ends here (LF or CRLF; CR alone when the file's first line ends so, as csv-parse
  * does), a line without `"` is split on `;`, and only lines with a quote go through a small
  * unquoter or, for the odd forms it leaves, csv-parse itself. Fields are trimmed as csv-parse's

@@ -40,3 +40,31 @@ test('formatFrenchDate writes dates as a French reader expects', () => {
   assert.equal(formatFrenchDate('2026-08-01'), '1er août 2026');
   assert.equal(formatFrenchDate('2026-02-05'), '5 février 2026');
 });
+
+test('isLocalDate agrees with the Gregorian calendar of Date.UTC on every month and day of many years', () => {
+  const pad = (n: number, w: number) => String(n).padStart(w, '0');
+  const exists = (year: number, month: number, day: number) => {
+    if (month < 1 || month > 12 || day < 1) return false;
+    const d = new Date(0);
+    d.setUTCFullYear(year, month - 1, day);
+    return d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+  };
+  for (const year of [0, 1, 4, 99, 100, 400, 1600, 1900, 1999, 2000, 2023, 2024, 2025, 2100, 2400, 9999]) {
+    for (let month = 0; month <= 13; month++) {
+      for (let day = 0; day <= 32; day++) {
+        const date = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+        assert.equal(isLocalDate(date), exists(year, month, day), date);
+      }
+    }
+  }
+  for (const date of [
+    '2026-1-01',
+    '2026/01/01',
+    '01/02/2026',
+    '2026-01-01 ',
+    '２０２６-01-01',
+    '2026-01-0a',
+  ]) {
+    assert.equal(isLocalDate(date), false, date);
+  }
+});
