@@ -25,7 +25,9 @@ export function terminalProgress(
   const started = now();
   let lastDraw = 0;
   let shown = false;
+  let latest = { bytes: 0, rows: 0 };
   const draw = (bytes: number, rows: number, force: boolean) => {
+    latest = { bytes, rows };
     const t = now();
     if (!force && t - lastDraw < 100) return;
     lastDraw = t;
@@ -42,6 +44,8 @@ export function terminalProgress(
   return {
     update: (bytes, rows) => draw(bytes, rows, false),
     phase(label) {
+      // The last figures may have been throttled away: show them before moving on.
+      if (shown || latest.rows > 0) draw(latest.bytes, latest.rows, true);
       out.write(`${shown ? '\n' : ''}${label}\n`);
       shown = false;
     },
