@@ -1,3 +1,7 @@
+import path from 'node:path';
+import { createAuditTrail } from './audit/chained-trail.ts';
+import { PSEUDONYM_KEY_FILE, readOrCreatePseudonymKey } from './audit/pseudonym-key.ts';
+import type { AuditTrail } from './audit/trail.ts';
 import type { Config } from './config.ts';
 import { openStore, type Store } from './db/connect.ts';
 import { createDirectoryStore, type DirectoryStore } from './directory/store.ts';
@@ -15,6 +19,7 @@ export interface App {
   store: Store;
   directory: DirectoryStore;
   eligibility: EligibilityService;
+  audit: AuditTrail;
   close(): Promise<void>;
 }
 
@@ -30,6 +35,13 @@ export async function createApp(config: Config, deps: { clock?: Clock; store?: S
       store: createEligibilityStore(store),
       clock,
       windowMonths: config.eligibilityWindowMonths,
+    }),
+    audit: createAuditTrail(store, {
+      // Without AUDIT_PSEUDONYM_KEY, the key file is read or created on first use.
+      key:
+        config.auditPseudonymKey ??
+        (() => readOrCreatePseudonymKey(path.join(config.dataDir, PSEUDONYM_KEY_FILE))),
+      clock,
     }),
     close: () => store.close(),
   };

@@ -1,5 +1,10 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { decodePseudonymKey } from './audit/pseudonym-key.ts';
+
+/** eIDAS assurance levels as `acr` values, in increasing order. */
+export const ACR_LEVELS = ['eidas1', 'eidas2', 'eidas3'] as const;
+export type AcrLevel = (typeof ACR_LEVELS)[number];
 
 /**
  * Typed configuration from environment variables, with embedded defaults.
@@ -13,6 +18,45 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ELIGIBILITY_WINDOW_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
+  AUDIT_PSEUDONYM_KEY: z.string().min(1).optional(),
+  OFFICINE_ENV: z.enum(['development', 'production']).default('development'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TRUST_PROXY: z.string().min(1).optional(),
+  SESSION_IDLE_MINUTES_PRO: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SESSION_IDLE_MINUTES_PATIENT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .min(0.1)
+    .max(24 * 7)
+    .default(12),
+  OIDC_PATIENT_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  OIDC_PATIENT_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_PATIENT_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_PATIENT_MIN_ACR: z.enum(ACR_LEVELS).default('eidas2'),
+  OIDC_PATIENT_SCOPES: z.string().min(1).default('openid profile ins'),
+  OIDC_PRO_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  OIDC_PRO_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_PRO_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_PRO_MIN_ACR: z.enum(ACR_LEVELS).default('eidas1'),
+  OIDC_PRO_SCOPES: z.string().min(1).default('openid scope_all'),
+  LOGIN_RATE_LIMIT_IP: z.coerce.number().int().min(1).default(100),
+  LOGIN_RATE_LIMIT_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  LOGIN_RATE_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
 });
 
 export interface Config {
@@ -26,6 +70,34 @@ export interface Config {
   eligibilityWindowMonths: number;
   /** `auto`: load the demo data on first start when the store is empty. */
   demoData: 'auto' | 'off';
+  /** Key of the audit trail's patient pseudonyms; null: the key file in dataDir (src/audit/pseudonym-key.ts). */
+  auditPseudonymKey: Buffer | null;
+  /** `production` turns the bundled identity provider off and requires real OIDC issuers. */
+  env: 'development' | 'production';
+  /** External base URL (no trailing slash); null: `http://HOST:PORT` once listening. */
+  publicUrl: string | null;
+  /** Fastify's trustProxy: the client IP comes from proxy headers only when set. */
+  trustProxy: boolean | number | string;
+  auth: AuthConfig;
+}
+
+export type Population = 'patient' | 'professional';
+
+/** A production OpenID Connect issuer; null in AuthConfig.oidc means the bundled provider. */
+export interface OidcIssuerConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | null;
+  /** Space-separated scopes asked for. */
+  scope: string;
+}
+
+export interface AuthConfig {
+  oidc: Record<Population, OidcIssuerConfig | null>;
+  minAcr: Record<Population, AcrLevel>;
+  sessionIdleMinutes: Record<Population, number>;
+  sessionMaxHours: number;
+  rateLimit: { perIp: number; perAccount: number; windowMinutes: number };
 }
 
 export type DatabaseTarget = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
@@ -50,7 +122,56 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     eligibilityWindowMonths: e.ELIGIBILITY_WINDOW_MONTHS,
     demoData: e.DEMO_DATA,
+    auditPseudonymKey: auditPseudonymKey(e.AUDIT_PSEUDONYM_KEY),
+    env: e.OFFICINE_ENV,
+    publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    auth: {
+      oidc: {
+        patient: oidcIssuer(e, 'PATIENT'),
+        professional: oidcIssuer(e, 'PRO'),
+      },
+      minAcr: { patient: e.OIDC_PATIENT_MIN_ACR, professional: e.OIDC_PRO_MIN_ACR },
+      sessionIdleMinutes: {
+        patient: e.SESSION_IDLE_MINUTES_PATIENT,
+        professional: e.SESSION_IDLE_MINUTES_PRO,
+      },
+      sessionMaxHours: e.SESSION_MAX_HOURS,
+      rateLimit: {
+        perIp: e.LOGIN_RATE_LIMIT_IP,
+        perAccount: e.LOGIN_RATE_LIMIT_ACCOUNT,
+        windowMinutes: e.LOGIN_RATE_WINDOW_MINUTES,
+      },
+    },
   };
+}
+
+/** `OIDC_<P>_ISSUER` and its client; unset outside production means the bundled provider. */
+function oidcIssuer(e: z.infer<typeof envSchema>, prefix: 'PATIENT' | 'PRO'): OidcIssuerConfig | null {
+  const issuer = e[`OIDC_${prefix}_ISSUER`];
+  const clientId = e[`OIDC_${prefix}_CLIENT_ID`];
+  const clientSecret = e[`OIDC_${prefix}_CLIENT_SECRET`] ?? null;
+  if (!issuer) {
+    if (e.OFFICINE_ENV === 'production') {
+      throw new ConfigError(
+        `OIDC_${prefix}_ISSUER is required when OFFICINE_ENV=production (the bundled identity provider is for demos only)`,
+      );
+    }
+    if (clientId || clientSecret) {
+      throw new ConfigError(`OIDC_${prefix}_CLIENT_ID and _CLIENT_SECRET need OIDC_${prefix}_ISSUER`);
+    }
+    return null;
+  }
+  if (!clientId) throw new ConfigError(`OIDC_${prefix}_CLIENT_ID is required with OIDC_${prefix}_ISSUER`);
+  return { issuer: issuer.replace(/\/+$/, ''), clientId, clientSecret, scope: e[`OIDC_${prefix}_SCOPES`] };
+}
+
+/** `true`/`false`, a hop count, or a comma-separated list of proxy addresses/CIDRs. */
+export function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }
 
 export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseTarget {
@@ -58,4 +179,11 @@ export function parseDatabaseUrl(url: string | undefined, dataDir: string): Data
   if (/^postgres(ql)?:\/\//.test(url)) return { engine: 'postgres', url };
   if (url.startsWith('sqlite:')) return { engine: 'sqlite', file: path.resolve(url.slice('sqlite:'.length)) };
   throw new ConfigError('DATABASE_URL must be a postgres:// URL or sqlite:<file>');
+}
+
+function auditPseudonymKey(value: string | undefined): Buffer | null {
+  if (value === undefined) return null;
+  const decoded = decodePseudonymKey(value);
+  if (!decoded.ok) throw new ConfigError(`AUDIT_PSEUDONYM_KEY ${decoded.message}`);
+  return decoded.key;
 }

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config.ts';
 import { systemClock } from '../time/clock.ts';
+import { runAuditVerify } from './audit.ts';
 import { runCheck } from './check.ts';
 import { runDemo } from './demo.ts';
 import { runEligibility } from './eligibility.ts';
@@ -74,6 +75,15 @@ export function buildProgram(output: CliOutput = consoleOutput): Command {
     .command('demo')
     .description('charge les données de démonstration si la base est vide et affiche les comptes')
     .action(async () => exit(await withApp((app) => runDemo(app, output))));
+
+  program
+    .command('audit')
+    .description('piste d’audit')
+    .command('verify')
+    .description(
+      'recalcule la chaîne d’empreintes de la piste d’audit (code de sortie 0 si intègre, 1 sinon)',
+    )
+    .action(async () => exit(await withApp((app) => runAuditVerify(app.store, output))));
 
   program
     .command('generate')

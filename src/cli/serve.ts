@@ -15,15 +15,18 @@ export async function runServe(config: Config, output: CliOutput): Promise<void>
   if (config.demoData === 'auto') await ensureDemoData(app, output);
   const server = buildHttpServer(app, logger);
   await server.listen({ host: config.host, port: config.port });
-  const address = server.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  const base = `http://${config.host}:${port}`;
+  // PUBLIC_URL, or http://HOST:PORT once listening. The bundled identity provider (when a
+  // population has no configured issuer) starts now, so that a problem shows at start.
+  const base = server.officineAuth.publicUrl();
+  const idp = await server.officineAuth.bundledIdp();
   output.out('');
   output.out(
     `Officine MSS est démarré (${app.store.engine === 'sqlite' ? `SQLite : ${config.database.engine === 'sqlite' ? config.database.file : ''}` : 'PostgreSQL'}).`,
   );
   output.out(`  Accueil          ${base}/`);
   output.out(`  État de santé    ${base}/api/health`);
+  output.out(`  Connexion        ${base}/auth/patient/login (patients), ${base}/auth/pro/login (pharmacies)`);
+  if (idp) output.out(`  Identité (démo)  ${idp.issuer} — fournisseur d’identité de démonstration`);
   output.out('Ctrl+C pour arrêter.');
 
   let stopping = false;

@@ -11,6 +11,13 @@ export interface Schema {
   patients: PatientTable;
   eligibility: EligibilityTable;
   import_runs: ImportRunTable;
+  auth_sessions: AuthSessionTable;
+  auth_login_states: AuthLoginStateTable;
+  auth_rate_limits: AuthRateLimitTable;
+  idp_artifacts: IdpArtifactTable;
+  audit_records: AuditRecordTable;
+  audit_chain_head: AuditChainHeadTable;
+  api_credentials: ApiCredentialTable;
 }
 
 export interface PharmacyTable {
@@ -90,4 +97,91 @@ export interface ImportRunTable {
   pairs_changed: number;
   started_at: string;
   finished_at: string;
+}
+
+export interface ApiCredentialTable {
+  id: string;
+  pharmacy_finess: string;
+  name: string;
+  secret_sha256: string;
+  /** RPPS of the titulaire who created it. */
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  revoked_by: string | null;
+}
+
+/** One record of the audit trail: append-only, hash-chained (see src/audit/canonical.ts). */
+export interface AuditRecordTable {
+  /** 1, 2, 3… with no gap: the position in the one chain of the deployment. */
+  seq: number;
+  at: string;
+  actor_kind: 'patient' | 'professional' | 'api-credential' | 'system' | 'anonymous';
+  /** Patient pseudonym, RPPS or API credential id; null for system and anonymous actors. */
+  actor_id: string | null;
+  /** FINESS of an API credential's pharmacy. */
+  actor_finess: string | null;
+  on_behalf_of: string | null;
+  action: string;
+  target: string | null;
+  request_id: string | null;
+  result: 'success' | 'failure' | 'denied';
+  reason: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The single row (id 1) naming the chain's last record; updating it serialises appends. */
+export interface AuditChainHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+/** A browser session (src/auth/sessions.ts). The id itself is never stored, only its SHA-256. */
+export interface AuthSessionTable {
+  id_sha256: string;
+  population: 'patient' | 'professional';
+  /** Matricule INS of a patient, RPPS of a professional. */
+  subject: string;
+  given_name: string;
+  family_name: string;
+  /** JSON array of `{ finess, pharmacyName, role }`, read from the directory at login. */
+  memberships: string;
+  created_at: string;
+  last_seen_at: string;
+  /** Absolute end of the session, whatever the activity. */
+  expires_at: string;
+}
+
+/** A login in progress: single use, short-lived (src/auth/login-states.ts). */
+export interface AuthLoginStateTable {
+  state_sha256: string;
+  population: 'patient' | 'professional';
+  /** SHA-256 of the pre-login cookie: the callback must come from the browser that started. */
+  browser_sha256: string;
+  nonce: string;
+  code_verifier: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** A fixed-window login attempt counter (src/auth/rate-limit.ts). */
+export interface AuthRateLimitTable {
+  bucket: string;
+  window_start: string;
+  hits: number;
+}
+
+/** The bundled identity provider's artefacts (oidc-provider adapter). */
+export interface IdpArtifactTable {
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  expires_at: string | null;
+  consumed_at: string | null;
 }

@@ -8,6 +8,9 @@ import { DomainError } from '../domain-error.ts';
 const STATUS_BY_CODE: Record<string, number> = {
   NOT_FOUND: 404,
   STORE_UNAVAILABLE: 503,
+  AUTH_REQUIRED: 401,
+  CSRF_REJECTED: 403,
+  RATE_LIMITED: 429,
 };
 
 export function statusFor(error: DomainError): number {

@@ -1,21 +1,50 @@
+import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import type { App } from '../app.ts';
 import type { Logger } from '../logger.ts';
+import { type AuthRuntime, createAuthRuntime } from './auth-runtime.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
+import { csrfHook } from './hooks/csrf.ts';
+import { sessionHook } from './hooks/session.ts';
+import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
+import { idpRoutes } from './routes/idp.ts';
 
-/** Fastify assembly: limits, request ids, error mapping and the route modules. */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Login, sessions and the bundled identity provider, as this server runs them. */
+    officineAuth: AuthRuntime;
+  }
+}
+
+/** A hop count trusts that many proxies nearest to the server (Fastify's types take it as a function). */
+function trustProxy(value: boolean | number | string) {
+  return typeof value === 'number' ? (_address: string, hop: number) => hop < value : value;
+}
+
+/**
+ * Fastify assembly: limits, request ids, the client IP (from proxy headers only with
+ * TRUST_PROXY), cookies, the session and CSRF hooks, error mapping and the route modules.
+ */
 export function buildHttpServer(app: App, logger: Logger): FastifyInstance {
   const server = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     genReqId: () => uuidv7(),
+    trustProxy: trustProxy(app.config.trustProxy),
   });
+  const auth = createAuthRuntime(app, server, logger);
+  server.decorate('officineAuth', auth);
   server.setErrorHandler(errorHandler);
   server.setNotFoundHandler(notFoundHandler);
+  server.register(cookie);
+  server.register(sessionHook(auth));
+  server.register(csrfHook(auth));
   server.register(healthRoutes(app));
   server.register(homeRoutes());
+  server.register(authRoutes(auth));
+  server.register(idpRoutes(auth));
   return server;
 }

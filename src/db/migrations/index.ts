@@ -1,11 +1,17 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { Engine } from '../engine.ts';
 import { foundation } from './001_foundation.ts';
+import { audit } from './002_audit.ts';
+import { auth } from './003_auth.ts';
+import { apiCredentials } from './004_api_credentials.ts';
 
 /** Versioned migrations, in order. Never edit a released one: add the next. */
 export function migrationProvider(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '001_foundation': foundation(engine),
+    '002_audit': audit(engine),
+    '003_auth': auth(engine),
+    '004_api_credentials': apiCredentials(engine),
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,24 +1,54 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { escapeHtml, PAGE_HEADERS, page } from '../../auth/html.ts';
+import type { RequestAuth } from '../hooks/session.ts';
 
-/** The landing page until the web apps are served: says what runs and where. */
-const PAGE = `<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Officine MSS</title></head>
-<body><main>
-<h1>Officine MSS</h1>
-<p>Messagerie sécurisée de santé entre patients et pharmacies d'officine.</p>
-<p>Le service fonctionne : état de santé sur <a href="/api/health">/api/health</a>.
-Les espaces patient et pharmacie arrivent prochainement.</p>
-</main></body></html>`;
+/**
+ * The landing page until the web apps are served: says what runs, offers the two logins, and
+ * once logged in says who you are (the login's landing page) with a logout button.
+ */
+const ROLE = { titulaire: 'titulaire', adjoint: 'adjoint(e)', preparateur: 'préparateur·rice' } as const;
+
+function whoAmI(auth: RequestAuth): string {
+  const { identity, csrfToken } = auth.session;
+  const who =
+    identity.population === 'patient'
+      ? `<p>Vous êtes connecté(e) en tant que patient(e) : <strong>${escapeHtml(
+          `${identity.givenNames} ${identity.familyName}`,
+        )}</strong>.</p>`
+      : `<p>Vous êtes connecté(e) en tant que professionnel(le) de santé : <strong>${escapeHtml(
+          `${identity.givenName} ${identity.familyName}`,
+        )}</strong>.</p>
+<ul>${identity.memberships
+          .map(
+            (m) =>
+              `<li>${escapeHtml(m.pharmacyName)} — ${ROLE[m.role]} (FINESS ${escapeHtml(m.finess)})</li>`,
+          )
+          .join('')}</ul>`;
+  return `${who}
+<p>Votre identité au format JSON : <a href="/api/me">/api/me</a>.</p>
+<form method="post" action="/auth/logout"><input type="hidden" name="csrf" value="${escapeHtml(csrfToken)}">
+<button type="submit">Se déconnecter</button></form>`;
+}
+
+const LOGIN = `<p>Se connecter :</p>
+<ul>
+<li><a href="/auth/patient/login">Espace patient</a> (Mon espace santé)</li>
+<li><a href="/auth/pro/login">Espace pharmacie</a> (Pro Santé Connect)</li>
+</ul>`;
 
 export function homeRoutes(): FastifyPluginAsync {
   return async (server) => {
-    server.get('/', async (_request, reply) =>
-      reply
-        .header('content-security-policy', "default-src 'none'; style-src 'self'; frame-ancestors 'none'")
-        .header('x-content-type-options', 'nosniff')
-        .type('text/html; charset=utf-8')
-        .send(PAGE),
+    server.get('/', async (request, reply) =>
+      reply.headers({ ...PAGE_HEADERS, 'cache-control': 'no-store' }).send(
+        page(
+          'Accueil',
+          `<h1>Officine MSS</h1>
+<p>Messagerie sécurisée de santé entre patients et pharmacies d'officine.</p>
+${request.auth ? whoAmI(request.auth) : LOGIN}
+<p class="note">Le service fonctionne : état de santé sur <a href="/api/health">/api/health</a>.
+Les espaces patient et pharmacie arrivent prochainement.</p>`,
+        ),
+      ),
     );
   };
 }

@@ -1,0 +1,217 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import type { AuditTrail } from '../audit/trail.ts';
+import type { Store } from '../db/connect.ts';
+import type { MembershipRole } from '../db/schema.ts';
+import { DomainError } from '../domain-error.ts';
+import type { Clock } from '../time/clock.ts';
+
+/**
+ * API credentials for pharmacy software (an LGO integrating the mailbox). A titulaire creates,
+ * names, lists and revokes them for their own pharmacy. The token is shown once:
+ * `omss_<id>.<secret>` — the id finds the row, the 256-bit secret is checked against its stored
+ * SHA-256 (a slow hash adds nothing for a random secret of this size). Each credential acts for
+ * its pharmacy only, and is audited as itself.
+ */
+export interface ApiCredential {
+  id: string;
+  finess: string;
+  name: string;
+  createdBy: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface CredentialManager {
+  rpps: string;
+  memberships: readonly { finess: string; role: MembershipRole }[];
+}
+
+export interface ApiCredentialContext {
+  requestId?: string | null;
+}
+
+export interface ApiCredentialService {
+  create(
+    actor: CredentialManager,
+    finess: string,
+    name: string,
+    context?: ApiCredentialContext,
+  ): Promise<{ credential: ApiCredential; token: string }>;
+  list(actor: CredentialManager, finess: string, context?: ApiCredentialContext): Promise<ApiCredential[]>;
+  revoke(actor: CredentialManager, finess: string, id: string, context?: ApiCredentialContext): Promise<void>;
+  /** The pharmacy a token acts for, or null for an unknown, malformed or revoked token. */
+  authenticate(token: string): Promise<{ credentialId: string; finess: string } | null>;
+}
+
+const TOKEN = /^omss_([0-9a-f]{32})\.([A-Za-z0-9_-]{43})$/;
+const NAME_MAX = 80;
+/** `last_used_at` is refreshed at most this often, not on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const compactId = (id: string) => id.replaceAll('-', '');
+const expandId = (hex: string) =>
+  `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+
+export function createApiCredentialService(deps: {
+  store: Store;
+  audit: AuditTrail;
+  clock: Clock;
+}): ApiCredentialService {
+  const { store, audit, clock } = deps;
+  const { db } = store;
+
+  async function requireTitulaire(
+    actor: CredentialManager,
+    finess: string,
+    action: string,
+    context?: ApiCredentialContext,
+  ) {
+    const allowed = actor.memberships.some((m) => m.finess === finess && m.role === 'titulaire');
+    if (allowed) return;
+    await audit.record({
+      actor: { kind: 'professional', rpps: actor.rpps },
+      action,
+      target: finess,
+      requestId: context?.requestId ?? null,
+      result: 'denied',
+      reason: 'NOT_TITULAIRE',
+    });
+    throw new DomainError(
+      'FORBIDDEN',
+      "Seul un pharmacien titulaire de cette pharmacie peut gérer les accès des logiciels d'officine.",
+    );
+  }
+
+  const toCredential = (row: {
+    id: string;
+    pharmacy_finess: string;
+    name: string;
+    created_by: string;
+    created_at: string;
+    last_used_at: string | null;
+    revoked_at: string | null;
+  }): ApiCredential => ({
+    id: row.id,
+    finess: row.pharmacy_finess,
+    name: row.name,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+  });
+
+  return {
+    async create(actor, finess, rawName, context) {
+      await requireTitulaire(actor, finess, 'credential.create', context);
+      const name = rawName.trim();
+      if (name.length === 0 || name.length > NAME_MAX) {
+        throw new DomainError(
+          'INVALID_CREDENTIAL_NAME',
+          `Donnez à cet accès un nom de 1 à ${NAME_MAX} caractères.`,
+        );
+      }
+      const id = uuidv7();
+      const secret = randomBytes(32).toString('base64url');
+      const now = clock.now().toISOString();
+      const row = {
+        id,
+        pharmacy_finess: finess,
+        name,
+        secret_sha256: sha256(secret),
+        created_by: actor.rpps,
+        created_at: now,
+        last_used_at: null,
+        revoked_at: null,
+        revoked_by: null,
+      };
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('api_credentials').values(row).execute();
+        await audit.record(
+          {
+            actor: { kind: 'professional', rpps: actor.rpps },
+            action: 'credential.create',
+            target: id,
+            requestId: context?.requestId ?? null,
+            result: 'success',
+          },
+          trx,
+        );
+      });
+      return { credential: toCredential(row), token: `omss_${compactId(id)}.${secret}` };
+    },
+
+    async list(actor, finess, context) {
+      await requireTitulaire(actor, finess, 'credential.list', context);
+      const rows = await db
+        .selectFrom('api_credentials')
+        .select(['id', 'pharmacy_finess', 'name', 'created_by', 'created_at', 'last_used_at', 'revoked_at'])
+        .where('pharmacy_finess', '=', finess)
+        .orderBy('created_at', 'desc')
+        .execute();
+      return rows.map(toCredential);
+    },
+
+    async revoke(actor, finess, id, context) {
+      await requireTitulaire(actor, finess, 'credential.revoke', context);
+      const now = clock.now().toISOString();
+      const trace = (result: 'success' | 'failure', trx?: typeof db) =>
+        audit.record(
+          {
+            actor: { kind: 'professional', rpps: actor.rpps },
+            action: 'credential.revoke',
+            target: id,
+            requestId: context?.requestId ?? null,
+            result,
+            reason: result === 'success' ? null : 'NOT_FOUND',
+          },
+          trx,
+        );
+      const revoked = await db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('api_credentials')
+          .set({ revoked_at: now, revoked_by: actor.rpps })
+          .where('id', '=', id)
+          .where('pharmacy_finess', '=', finess)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) return false;
+        await trace('success', trx);
+        return true;
+      });
+      if (!revoked) {
+        // Another pharmacy's credential and an unknown id look the same: no existence oracle.
+        await trace('failure');
+        throw new DomainError('NOT_FOUND', 'Accès introuvable ou déjà révoqué.');
+      }
+    },
+
+    async authenticate(token) {
+      const match = TOKEN.exec(token);
+      if (!match) return null;
+      const id = expandId(match[1] as string);
+      const row = await db
+        .selectFrom('api_credentials')
+        .select(['id', 'pharmacy_finess', 'secret_sha256', 'last_used_at', 'revoked_at'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      const presented = Buffer.from(sha256(match[2] as string), 'hex');
+      const expected = Buffer.from(row?.secret_sha256 ?? sha256(''), 'hex');
+      if (!row || !timingSafeEqual(presented, expected) || row.revoked_at !== null) return null;
+      const now = clock.now();
+      if (
+        row.last_used_at === null ||
+        now.getTime() - Date.parse(row.last_used_at) >= LAST_USED_RESOLUTION_MS
+      ) {
+        await db
+          .updateTable('api_credentials')
+          .set({ last_used_at: now.toISOString() })
+          .where('id', '=', id)
+          .execute();
+      }
+      return { credentialId: row.id, finess: row.pharmacy_finess };
+    },
+  };
+}

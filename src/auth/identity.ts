@@ -1,0 +1,49 @@
+import type { AuditActor } from '../audit/trail.ts';
+import type { Population } from '../config.ts';
+import type { MembershipRole } from '../db/schema.ts';
+
+/**
+ * Who a logged-in browser is: a patient (by matricule INS, from a qualified identity) or a
+ * professional (by RPPS) with the pharmacies they work for. Built from the identity provider's
+ * claims at login (claims.ts), kept in the session (sessions.ts).
+ */
+export interface SessionMembership {
+  finess: string;
+  pharmacyName: string;
+  role: MembershipRole;
+}
+
+export interface PatientIdentity {
+  population: 'patient';
+  /** Matricule INS (15 characters), from a qualified (QUAL) identity. */
+  matricule: string;
+  givenNames: string;
+  familyName: string;
+}
+
+export interface ProfessionalIdentity {
+  population: 'professional';
+  rpps: string;
+  givenName: string;
+  familyName: string;
+  memberships: SessionMembership[];
+}
+
+export type SessionIdentity = PatientIdentity | ProfessionalIdentity;
+
+export type { Population };
+
+/** The subject column of a session: matricule for a patient, RPPS for a professional. */
+export function subjectOf(identity: SessionIdentity): string {
+  return identity.population === 'patient' ? identity.matricule : identity.rpps;
+}
+
+/** The audit actor of an identity: a patient only ever appears as their keyed pseudonym. */
+export function auditActorOf(
+  identity: SessionIdentity,
+  pseudonym: (matricule: string) => string,
+): AuditActor {
+  return identity.population === 'patient'
+    ? { kind: 'patient', pseudonym: pseudonym(identity.matricule) }
+    : { kind: 'professional', rpps: identity.rpps };
+}

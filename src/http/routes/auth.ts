@@ -1,0 +1,118 @@
+import formbody from '@fastify/formbody';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { SessionIdentity } from '../../auth/identity.ts';
+import type { Population } from '../../config.ts';
+import { DomainError } from '../../domain-error.ts';
+import { formatPatientAddress } from '../../identity/patient-address.ts';
+import { refusalPage } from '../auth-pages.ts';
+import type { AuthRuntime } from '../auth-runtime.ts';
+import { requestContext } from '../hooks/session.ts';
+
+/**
+ * Login and logout for both populations, and who the session is:
+ * - `GET /auth/patient/login`, `GET /auth/pro/login` → to the identity provider;
+ * - `GET /auth/patient/callback`, `GET /auth/pro/callback` → a session, then the home page;
+ * - `POST /auth/logout` → the session ends everywhere;
+ * - `GET /api/me` → the session's identity and its CSRF token (401 without a session).
+ */
+const SEGMENTS: Record<string, Population> = { patient: 'patient', pro: 'professional' };
+
+/** The request URL without its query, for logs: a callback's query holds the code and state. */
+const pathOnly = (request: FastifyRequest) => ({
+  method: request.method,
+  url: request.url.split('?')[0],
+  requestId: request.id,
+});
+
+export function identityJson(identity: SessionIdentity) {
+  return identity.population === 'patient'
+    ? {
+        population: identity.population,
+        matricule: identity.matricule,
+        address: formatPatientAddress(identity.matricule),
+        givenNames: identity.givenNames,
+        familyName: identity.familyName,
+      }
+    : {
+        population: identity.population,
+        rpps: identity.rpps,
+        givenName: identity.givenName,
+        familyName: identity.familyName,
+        memberships: identity.memberships,
+      };
+}
+
+export function authRoutes(auth: AuthRuntime): FastifyPluginAsync {
+  return async (server) => {
+    await server.register(formbody);
+
+    for (const [segment, population] of Object.entries(SEGMENTS)) {
+      server.get(`/auth/${segment}/login`, async (request, reply) => {
+        const cookie = auth.cookies.login;
+        const started = await auth.login.start(
+          population,
+          requestContext(request),
+          request.cookies[cookie.name],
+        );
+        if (started.kind === 'rate-limited') {
+          return refusalPage(reply, 'RATE_LIMITED', request.id, started.retryAfterSeconds);
+        }
+        if (started.kind === 'failure') return refusalPage(reply, started.reason, request.id);
+        return reply
+          .setCookie(cookie.name, started.browserId, cookie.options())
+          .header('cache-control', 'no-store')
+          .redirect(started.url.href, 303);
+      });
+
+      server.get(
+        `/auth/${segment}/callback`,
+        { logSerializers: { req: pathOnly } },
+        async (request, reply) => {
+          const callbackUrl = new URL(request.url, auth.publicUrl());
+          const browserId = request.cookies[auth.cookies.login.name];
+          const done = await auth.login.complete(population, callbackUrl, browserId, requestContext(request));
+          // The pre-login cookie stays until it expires: a login started in another tab may still
+          // come back. It grants nothing by itself.
+          if (done.kind === 'rate-limited') {
+            return refusalPage(reply, 'RATE_LIMITED', request.id, done.retryAfterSeconds);
+          }
+          if (done.kind === 'failure') return refusalPage(reply, done.reason, request.id);
+          // A new id at every login; the session this browser had before (if any) ends.
+          if (request.auth) await auth.login.logout(request.auth.sessionId, requestContext(request));
+          const cookie = auth.cookies.session;
+          return reply
+            .setCookie(cookie.name(), done.sessionId, cookie.options())
+            .header('cache-control', 'no-store')
+            .redirect('/', 303);
+        },
+      );
+    }
+
+    server.post('/auth/logout', async (request, reply) => {
+      if (request.auth) await auth.login.logout(request.auth.sessionId, requestContext(request));
+      const cookie = auth.cookies.session;
+      reply.clearCookie(cookie.name(), cookie.options()).header('cache-control', 'no-store');
+      // A plain HTML form (the home page) goes back home; an API client gets an empty answer.
+      const fromForm = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded');
+      return fromForm ? reply.redirect('/', 303) : reply.status(204).send();
+    });
+
+    server.get('/api/me', async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!request.auth) {
+        throw new DomainError(
+          'AUTH_REQUIRED',
+          request.authExpired
+            ? 'Votre session a expiré : reconnectez-vous.'
+            : 'Vous devez vous connecter pour accéder à cette ressource.',
+        );
+      }
+      const { session } = request.auth;
+      reply.header('cache-control', 'no-store');
+      return {
+        ...identityJson(session.identity),
+        csrfToken: session.csrfToken,
+        session: { createdAt: session.createdAt, expiresAt: session.expiresAt },
+      };
+    });
+  };
+}
