@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createAuditTrail } from './audit/chained-trail.ts';
 import { PSEUDONYM_KEY_FILE, readOrCreatePseudonymKey } from './audit/pseudonym-key.ts';
 import type { AuditTrail } from './audit/trail.ts';
+import { type ApiCredentialService, createApiCredentialService } from './auth/api-credentials.ts';
 import type { Config } from './config.ts';
 import { openStore, type Store } from './db/connect.ts';
 import { createDirectoryStore, type DirectoryStore } from './directory/store.ts';
@@ -20,12 +21,20 @@ export interface App {
   directory: DirectoryStore;
   eligibility: EligibilityService;
   audit: AuditTrail;
+  apiCredentials: ApiCredentialService;
   close(): Promise<void>;
 }
 
 export async function createApp(config: Config, deps: { clock?: Clock; store?: Store } = {}): Promise<App> {
   const clock = deps.clock ?? systemClock;
   const store = deps.store ?? (await openStore(config.database));
+  const audit = createAuditTrail(store, {
+    // Without AUDIT_PSEUDONYM_KEY, the key file is read or created on first use.
+    key:
+      config.auditPseudonymKey ??
+      (() => readOrCreatePseudonymKey(path.join(config.dataDir, PSEUDONYM_KEY_FILE))),
+    clock,
+  });
   return {
     config,
     clock,
@@ -36,13 +45,8 @@ export async function createApp(config: Config, deps: { clock?: Clock; store?: S
       clock,
       windowMonths: config.eligibilityWindowMonths,
     }),
-    audit: createAuditTrail(store, {
-      // Without AUDIT_PSEUDONYM_KEY, the key file is read or created on first use.
-      key:
-        config.auditPseudonymKey ??
-        (() => readOrCreatePseudonymKey(path.join(config.dataDir, PSEUDONYM_KEY_FILE))),
-      clock,
-    }),
+    audit,
+    apiCredentials: createApiCredentialService({ store, audit, clock }),
     close: () => store.close(),
   };
 }

@@ -11,6 +11,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   AUTH_REQUIRED: 401,
   CSRF_REJECTED: 403,
   RATE_LIMITED: 429,
+  INVALID_CREDENTIAL: 401,
+  FORBIDDEN: 403,
 };
 
 export function statusFor(error: DomainError): number {

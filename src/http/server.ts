@@ -5,9 +5,11 @@ import type { App } from '../app.ts';
 import type { Logger } from '../logger.ts';
 import { type AuthRuntime, createAuthRuntime } from './auth-runtime.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
+import { credentialHook } from './hooks/credential.ts';
 import { csrfHook } from './hooks/csrf.ts';
 import { sessionHook } from './hooks/session.ts';
 import { authRoutes } from './routes/auth.ts';
+import { credentialRoutes } from './routes/credentials.ts';
 import { healthRoutes } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
 import { idpRoutes } from './routes/idp.ts';
@@ -41,10 +43,12 @@ export function buildHttpServer(app: App, logger: Logger): FastifyInstance {
   server.setNotFoundHandler(notFoundHandler);
   server.register(cookie);
   server.register(sessionHook(auth));
+  server.register(credentialHook(app));
   server.register(csrfHook(auth));
   server.register(healthRoutes(app));
   server.register(homeRoutes());
   server.register(authRoutes(auth));
   server.register(idpRoutes(auth));
+  server.register(credentialRoutes(app));
   return server;
 }

@@ -7,6 +7,7 @@ import { DEMO_ACCOUNTS } from '../../src/demo/accounts.ts';
 import { nirFrom, rppsFrom } from '../helpers/identifiers.ts';
 import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { Browser, formAction } from './browser.ts';
+import { login, me, openLoginPage } from './login.ts';
 import { auditRecords, startServer, type TestServer, tempDir, withDemo } from './test-server.ts';
 
 /**
@@ -16,29 +17,6 @@ import { auditRecords, startServer, type TestServer, tempDir, withDemo } from '.
 const patient = DEMO_ACCOUNTS.patients[0];
 const pharmacist = DEMO_ACCOUNTS.professionals[0];
 if (!patient || !pharmacist) throw new Error('demo accounts missing');
-
-/** Starts a login and returns the provider's page (the account form) and where it is. */
-async function openLoginPage(browser: Browser, base: string, segment: 'patient' | 'pro') {
-  const { response, url } = await browser.follow(`${base}/auth/${segment}/login`);
-  assert.equal(response.status, 200);
-  assert.match(url.pathname, /^\/idp\/interaction\/[^/]+$/);
-  return { html: await response.text(), url };
-}
-
-async function login(
-  browser: Browser,
-  base: string,
-  segment: 'patient' | 'pro',
-  fields: Record<string, string>,
-) {
-  const page = await openLoginPage(browser, base, segment);
-  return browser.submit(formAction(page.html, '/login', page.url), fields);
-}
-
-async function me(browser: Browser, base: string) {
-  const response = await browser.fetch(`${base}/api/me`);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 describe('login through the bundled identity provider', () => {
   let store: TestStore;

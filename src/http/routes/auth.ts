@@ -98,6 +98,10 @@ export function authRoutes(auth: AuthRuntime): FastifyPluginAsync {
     });
 
     server.get('/api/me', async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!request.auth && request.credential) {
+        reply.header('cache-control', 'no-store');
+        return { population: 'pharmacy-software', ...request.credential };
+      }
       if (!request.auth) {
         throw new DomainError(
           'AUTH_REQUIRED',

@@ -1,0 +1,52 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { App } from '../../app.ts';
+import { DomainError } from '../../domain-error.ts';
+
+/**
+ * Pharmacy software authenticates with `Authorization: Bearer omss_…` (an API credential a
+ * titulaire created). The credential acts for its own pharmacy only: `request.credential`. A bad,
+ * unknown or revoked token is refused (401 `INVALID_CREDENTIAL`) and audited. Such requests carry
+ * no ambient cookie authority, so the CSRF check does not concern them.
+ */
+export interface RequestCredential {
+  credentialId: string;
+  finess: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    credential: RequestCredential | null;
+  }
+}
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+export function credentialHook(app: App): FastifyPluginAsync {
+  const plugin: FastifyPluginAsync = async (server: FastifyInstance) => {
+    server.decorateRequest('credential', null);
+    server.addHook('onRequest', async (request) => {
+      const header = request.headers.authorization;
+      if (header === undefined || request.url.startsWith('/idp')) return;
+      const token = BEARER.exec(header)?.[1];
+      const found = token ? await app.apiCredentials.authenticate(token) : null;
+      if (found) {
+        request.credential = found;
+        return;
+      }
+      await app.audit.record({
+        actor: { kind: 'anonymous' },
+        action: 'auth.refused',
+        target: request.routeOptions.url ?? null,
+        requestId: request.id,
+        result: 'denied',
+        reason: 'INVALID_CREDENTIAL',
+      });
+      throw new DomainError(
+        'INVALID_CREDENTIAL',
+        "Accès logiciel refusé : identifiant d'accès inconnu, invalide ou révoqué.",
+      );
+    });
+  };
+  Object.assign(plugin, { [Symbol.for('skip-override')]: true });
+  return plugin;
+}
