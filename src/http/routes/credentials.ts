@@ -16,7 +16,7 @@ const createBody = z.object({ name: z.string() });
 
 function manager(request: FastifyRequest): CredentialManager {
   const identity = request.auth?.session.identity;
-  if (!identity || identity.population !== 'professional') {
+  if (identity?.population !== 'professional') {
     throw new DomainError(
       'AUTH_REQUIRED',
       'Connectez-vous avec votre carte CPS ou e-CPS pour gérer les accès.',
