@@ -1,6 +1,12 @@
 import { sql } from 'kysely';
 import type { Store } from '../db/connect.ts';
 import { prepareQuery } from '../db/prepared.ts';
+import {
+  createDirectoryCache,
+  type DirectoryCache,
+  type DirectoryVersionSchema,
+  loadWritableDirectory,
+} from './directory-cache.ts';
 
 /** A pharmacy as the eligibility service shows it, with the patient's latest reimbursed dispensation. */
 export interface PharmacyWithDispensation {
@@ -31,8 +37,17 @@ export interface EligibilityStore {
   facts(matricule: string, finess: string): Promise<PharmacyFactsRow>;
 }
 
-export function createEligibilityStore(store: Store): EligibilityStore {
+export interface EligibilityStoreOptions {
+  /** The in-memory directory for the pharmacy list; default: one of this store's own. */
+  directoryCache?: DirectoryCache;
+}
+
+export function createEligibilityStore(
+  store: Store,
+  options: EligibilityStoreOptions = {},
+): EligibilityStore {
   const { db } = store;
+  const directory = options.directoryCache ?? createDirectoryCache(() => loadWritableDirectory(db));
   const base = () =>
     db
       .selectFrom('eligibility as e')
@@ -57,21 +72,58 @@ export function createEligibilityStore(store: Store): EligibilityStore {
         'e.last_reimbursed_on as lastReimbursedOn',
       ]);
 
-  // The hot path: every new conversation and every patient's pharmacy list runs it.
-  const writable = prepareQuery<{ matricule: string; since: string }, PharmacyWithDispensation>(
+  // The hot path: every new conversation and every patient's pharmacy list runs it. It reads only
+  // the eligibility index; the directory comes from memory, at the version read by the same
+  // statement (directory-cache.ts).
+  const eligibleRows = prepareQuery<
+    { matricule: string; since: string },
+    { finess: string; lastReimbursedOn: string; directoryVersion: number | null }
+  >(store, 'eligibility_recent_pairs', (param) =>
+    db
+      .withTables<DirectoryVersionSchema>()
+      .selectFrom('eligibility as e')
+      .select(['e.finess', 'e.last_reimbursed_on as lastReimbursedOn'])
+      .select((eb) => eb.selectFrom('directory_version').select('version').as('directoryVersion'))
+      .where('e.matricule', '=', param('matricule'))
+      .where('e.last_reimbursed_on', '>=', param('since')),
+  );
+  // The same list from the database alone, while the in-memory directory is being (re)loaded.
+  const joined = prepareQuery<{ matricule: string; since: string }, PharmacyWithDispensation>(
     store,
     'eligibility_writable_pharmacies',
     (param) =>
       base()
         .where('e.matricule', '=', param('matricule'))
         .where('e.last_reimbursed_on', '>=', param('since'))
-        .where('m.address', 'is not', null)
-        .orderBy('e.last_reimbursed_on', 'desc')
-        .orderBy('p.finess'),
+        .where('m.address', 'is not', null),
   );
 
+  const writablePharmacies = async (matricule: string, since: string) => {
+    const rows = await eligibleRows({ matricule, since });
+    if (rows.length === 0) return [];
+    const current = directory.at(Number(rows[0]?.directoryVersion));
+    if (current === null) return (await joined({ matricule, since })).sort(newestFirst);
+    const result: PharmacyWithDispensation[] = [];
+    for (const row of rows) {
+      const pharmacy = current.pharmacies.get(row.finess);
+      if (pharmacy === undefined) continue;
+      result.push({
+        finess: row.finess,
+        name: pharmacy.name,
+        address: pharmacy.address,
+        postcode: pharmacy.postcode,
+        city: pharmacy.city,
+        departement: pharmacy.departement,
+        phone: pharmacy.phone,
+        mailboxAddress: pharmacy.mailboxAddress,
+        lastReimbursedOn: row.lastReimbursedOn,
+      });
+    }
+    return result.sort(newestFirst);
+  };
+
   return {
-    writablePharmacies: (matricule, since) => writable({ matricule, since }),
+    writablePharmacies,
     async history(matricule) {
       return base()
         .where('e.matricule', '=', matricule)
@@ -101,4 +153,13 @@ export function createEligibilityStore(store: Store): EligibilityStore {
       };
     },
   };
+}
+
+/**
+ * Newest dispensation first, then by FINESS (ISO dates and FINESS numbers compare as strings).
+ * Sorted here rather than in SQL so that both paths order alike, whatever the database collation.
+ */
+function newestFirst(a: PharmacyWithDispensation, b: PharmacyWithDispensation): number {
+  if (a.lastReimbursedOn !== b.lastReimbursedOn) return a.lastReimbursedOn > b.lastReimbursedOn ? -1 : 1;
+  return a.finess < b.finess ? -1 : a.finess > b.finess ? 1 : 0;
 }

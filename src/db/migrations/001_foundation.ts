@@ -54,6 +54,7 @@ export function foundation(engine: Engine): Migration {
         .columns(['pharmacy_finess', 'published', 'address'])
         .where(sql.ref('kind'), '=', 'ORG')
         .execute();
+      await directoryVersion(db, engine);
 
       await db.schema
         .createTable('professionals')
@@ -121,4 +122,59 @@ export function foundation(engine: Engine): Migration {
         .execute();
     },
   };
+}
+
+/**
+ * `directory_version`: one row whose `version` grows with every committed change to `pharmacies`
+ * or `mailboxes`, whoever writes them (triggers, in the writing transaction). Readers that keep
+ * the directory in memory (eligibility/directory-cache.ts) compare it with the version they loaded.
+ * SQLite: bumped by each changed row (one writer at a time, an in-place update). PostgreSQL: bumped
+ * once per transaction, at commit (a deferred trigger), so the counter row is locked only while
+ * committing and two directory writers can never deadlock on it.
+ */
+async function directoryVersion(db: Kysely<unknown>, engine: Engine): Promise<void> {
+  await db.schema
+    .createTable('directory_version')
+    .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
+    .addColumn('version', engine === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull())
+    .execute();
+  await sql`insert into directory_version (id, version) values (1, 0)`.execute(db);
+  const tables = ['pharmacies', 'mailboxes'];
+  if (engine === 'sqlite') {
+    for (const table of tables) {
+      for (const event of ['insert', 'update', 'delete']) {
+        await sql
+          .raw(
+            `create trigger ${table}_${event}_directory_version after ${event} on ${table} ` +
+              'begin update directory_version set version = version + 1; end',
+          )
+          .execute(db);
+      }
+    }
+    return;
+  }
+  // The flag is local to the transaction: the first changed row bumps, the others only read it.
+  await sql
+    .raw(
+      'create function directory_version_bump() returns trigger language plpgsql as $$ begin ' +
+        "if current_setting('officine.directory_bumped', true) is distinct from 'yes' then " +
+        'update directory_version set version = version + 1; ' +
+        "perform set_config('officine.directory_bumped', 'yes', true); " +
+        'end if; return null; end $$',
+    )
+    .execute(db);
+  for (const table of tables) {
+    await sql
+      .raw(
+        `create constraint trigger ${table}_directory_version after insert or update or delete on ${table} ` +
+          'deferrable initially deferred for each row execute function directory_version_bump()',
+      )
+      .execute(db);
+    await sql
+      .raw(
+        `create trigger ${table}_truncate_directory_version after truncate on ${table} ` +
+          'for each statement execute function directory_version_bump()',
+      )
+      .execute(db);
+  }
 }
