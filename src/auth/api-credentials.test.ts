@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { finessFrom, rppsFrom } from '../../test/helpers/identifiers.ts';
+import { pharmacyRecord } from '../../test/helpers/pharmacies.ts';
 import { openTestStore, type TestStore } from '../../test/helpers/test-store.ts';
 import { createAuditTrail } from '../audit/chained-trail.ts';
 import { verifyAuditTrail } from '../audit/verify.ts';
@@ -33,21 +34,7 @@ before(async () => {
     [MARKET, 'Pharmacie du Marché'],
     [STATION, 'Pharmacie de la Gare'],
   ] as const) {
-    await directory.savePharmacy(
-      {
-        finess,
-        legalFiness: null,
-        name,
-        address: '1 rue X',
-        postcode: '75001',
-        city: 'Paris',
-        departement: '75',
-        phone: null,
-        openingHours: null,
-        mailbox: null,
-      },
-      now.toISOString(),
-    );
+    await directory.savePharmacy(pharmacyRecord(finess, name), now.toISOString());
   }
   const audit = createAuditTrail(store, { key: randomBytes(32), clock });
   service = createApiCredentialService({ store, audit, clock });

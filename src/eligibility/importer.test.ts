@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { finessFrom, nirFrom } from '../../test/helpers/identifiers.ts';
+import { pharmacyRecord } from '../../test/helpers/pharmacies.ts';
 import { openTestStore, type TestStore } from '../../test/helpers/test-store.ts';
+import type { PharmacyRecord } from '../directory/pharmacy-row.ts';
 import { createDirectoryStore } from '../directory/store.ts';
 import { fixedClock } from '../time/clock.ts';
 import { importDispensations } from './importer.ts';
@@ -27,22 +29,8 @@ const UNLISTED = finessFrom('33000004');
 before(async () => {
   store = await openTestStore();
   const directory = createDirectoryStore(store.db);
-  const pharmacy = (finess: string, name: string, mailbox: { address: string; published: boolean } | null) =>
-    directory.savePharmacy(
-      {
-        finess,
-        legalFiness: null,
-        name,
-        address: '1 rue X',
-        postcode: '75001',
-        city: 'Paris',
-        departement: '75',
-        phone: null,
-        openingHours: null,
-        mailbox,
-      },
-      clock.now().toISOString(),
-    );
+  const pharmacy = (finess: string, name: string, mailbox: PharmacyRecord['mailbox']) =>
+    directory.savePharmacy(pharmacyRecord(finess, name, mailbox), clock.now().toISOString());
   await pharmacy(MARKET, 'Pharmacie du Marché', { address: 'marche@pharmacie.mssante.fr', published: true });
   await pharmacy(STATION, 'Pharmacie de la Gare', { address: 'gare@pharmacie.mssante.fr', published: true });
   await pharmacy(RED_LIST, 'Pharmacie Discrète', {

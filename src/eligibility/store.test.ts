@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { finessFrom, nirFrom } from '../../test/helpers/identifiers.ts';
+import { orgMailbox, pharmacyRecord } from '../../test/helpers/pharmacies.ts';
 import { openTestStore, type TestStore } from '../../test/helpers/test-store.ts';
 import type { PharmacyRecord } from '../directory/pharmacy-row.ts';
 import { createDirectoryStore } from '../directory/store.ts';
@@ -24,36 +25,15 @@ const OLD = finessFrom('44000006');
 
 let store: TestStore;
 
-const pharmacy = (
-  finess: string,
-  name: string,
-  mailbox: PharmacyRecord['mailbox'],
-  phone: string | null = null,
-): PharmacyRecord => ({
-  finess,
-  legalFiness: null,
-  name,
-  address: '1 rue X',
-  postcode: '75001',
-  city: 'Paris',
-  departement: finess.slice(0, 2),
-  phone,
-  openingHours: null,
-  mailbox,
-});
-const mailbox = (local: string, published = true) => ({
-  address: `${local}@pharmacie.mssante.fr`,
-  published,
-});
 const save = (record: PharmacyRecord) => createDirectoryStore(store.db).savePharmacy(record, NOW);
 
 before(async () => {
   store = await openTestStore();
-  await save(pharmacy(MARKET, 'Pharmacie du Marché', mailbox('marche'), '0102030405'));
-  await save(pharmacy(STATION, 'Pharmacie de la Gare', mailbox('gare')));
-  await save(pharmacy(RED_LIST, 'Pharmacie Discrète', mailbox('discrete', false)));
-  await save(pharmacy(NO_MAILBOX, 'Pharmacie Sans Messagerie', null));
-  await save(pharmacy(OLD, 'Pharmacie Ancienne', mailbox('ancienne')));
+  await save(pharmacyRecord(MARKET, 'Pharmacie du Marché', orgMailbox('marche'), '0102030405'));
+  await save(pharmacyRecord(STATION, 'Pharmacie de la Gare', orgMailbox('gare')));
+  await save(pharmacyRecord(RED_LIST, 'Pharmacie Discrète', orgMailbox('discrete', false)));
+  await save(pharmacyRecord(NO_MAILBOX, 'Pharmacie Sans Messagerie', null));
+  await save(pharmacyRecord(OLD, 'Pharmacie Ancienne', orgMailbox('ancienne')));
   await store.db
     .insertInto('eligibility')
     .values(
@@ -137,18 +117,18 @@ test('a directory change shows at the very next lookup, whoever made it', async 
   // Renamed, unpublished, given a mailbox: each seen at once (from the database), then from memory.
   const steps: Array<[PharmacyRecord, Array<[string, string]>]> = [
     [
-      pharmacy(MARKET, 'Grande Pharmacie du Marché', mailbox('marche'), '0102030405'),
+      pharmacyRecord(MARKET, 'Grande Pharmacie du Marché', orgMailbox('marche'), '0102030405'),
       [
         [STATION, 'Pharmacie de la Gare'],
         [MARKET, 'Grande Pharmacie du Marché'],
       ],
     ],
     [
-      pharmacy(STATION, 'Pharmacie de la Gare', mailbox('gare', false)),
+      pharmacyRecord(STATION, 'Pharmacie de la Gare', orgMailbox('gare', false)),
       [[MARKET, 'Grande Pharmacie du Marché']],
     ],
     [
-      pharmacy(NO_MAILBOX, 'Pharmacie Sans Messagerie', mailbox('enfin')),
+      pharmacyRecord(NO_MAILBOX, 'Pharmacie Sans Messagerie', orgMailbox('enfin')),
       [
         [NO_MAILBOX, 'Pharmacie Sans Messagerie'],
         [MARKET, 'Grande Pharmacie du Marché'],
@@ -182,7 +162,7 @@ test('directory_version grows with each committed directory change, not with a r
       ).version,
     );
   const v0 = await version();
-  await save(pharmacy(OLD, 'Pharmacie Ancienne et Moderne', mailbox('ancienne')));
+  await save(pharmacyRecord(OLD, 'Pharmacie Ancienne et Moderne', orgMailbox('ancienne')));
   const v1 = await version();
   assert.ok(v1 > v0);
   await assert.rejects(
