@@ -21,9 +21,10 @@ export function statusFor(error: DomainError): number {
 
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof DomainError) {
+    const details = Object.keys(error.details).length > 0 ? { details: error.details } : {};
     return reply
       .status(statusFor(error))
-      .send({ error: { code: error.code, message: error.message, requestId: request.id } });
+      .send({ error: { code: error.code, message: error.message, requestId: request.id, ...details } });
   }
   const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
   if (status < 500) {

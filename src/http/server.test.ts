@@ -46,3 +46,36 @@ test('the home page is French and served with a strict CSP', async () => {
   assert.match(response.headers.get('content-security-policy') ?? '', /default-src 'none'/);
   assert.match(await response.text(), /<html lang="fr">/);
 });
+
+test('GET /api/openapi.json documents every API route from the schemas that validate it', async () => {
+  const response = await fetch(`${base}/api/openapi.json`);
+  assert.equal(response.status, 200);
+  const doc = (await response.json()) as {
+    openapi: string;
+    paths: Record<
+      string,
+      Record<string, { parameters: { name: string; in: string }[]; requestBody?: unknown }>
+    >;
+  };
+  assert.equal(doc.openapi, '3.1.0');
+  assert.ok(doc.paths['/api/health']?.get);
+  assert.ok(doc.paths['/api/me']?.get);
+  const create = doc.paths['/api/pharmacies/{finess}/credentials']?.post;
+  assert.deepEqual(
+    create?.parameters.map((p) => `${p.in}:${p.name}`),
+    ['path:finess'],
+  );
+  assert.ok(create?.requestBody, 'the request body schema is documented');
+  assert.ok(doc.paths['/api/pharmacies/{finess}/credentials/{id}']?.delete);
+});
+
+test('a request failing its schema answers 400 VALIDATION_ERROR naming the fields, not their values', async () => {
+  const response = await fetch(`${base}/api/pharmacies/not-a-finess/credentials`);
+  assert.equal(response.status, 400);
+  const body = (await response.json()) as {
+    error: { code: string; message: string; details: { fields: string[] } };
+  };
+  assert.equal(body.error.code, 'VALIDATION_ERROR');
+  assert.deepEqual(body.error.details.fields, ['params.finess']);
+  assert.doesNotMatch(JSON.stringify(body), /not-a-finess/);
+});

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import type { App } from '../app.ts';
 import type { Logger } from '../logger.ts';
+import { createApiRegistry } from './api-routes.ts';
 import { type AuthRuntime, createAuthRuntime } from './auth-runtime.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { credentialHook } from './hooks/credential.ts';
@@ -13,6 +14,7 @@ import { credentialRoutes } from './routes/credentials.ts';
 import { healthRoutes } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
 import { idpRoutes } from './routes/idp.ts';
+import { openApiRoutes } from './routes/openapi.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -45,10 +47,12 @@ export function buildHttpServer(app: App, logger: Logger): FastifyInstance {
   server.register(sessionHook(auth));
   server.register(credentialHook(app));
   server.register(csrfHook(auth));
-  server.register(healthRoutes(app));
+  const api = createApiRegistry();
+  server.register(healthRoutes(app, api));
   server.register(homeRoutes());
-  server.register(authRoutes(auth));
+  server.register(authRoutes(auth, api));
   server.register(idpRoutes(auth));
-  server.register(credentialRoutes(app));
+  server.register(credentialRoutes(app, api));
+  server.register(openApiRoutes(api));
   return server;
 }

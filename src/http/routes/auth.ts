@@ -1,9 +1,11 @@
 import formbody from '@fastify/formbody';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { SessionIdentity } from '../../auth/identity.ts';
 import type { Population } from '../../config.ts';
 import { DomainError } from '../../domain-error.ts';
 import { formatPatientAddress } from '../../identity/patient-address.ts';
+import type { ApiRegistry } from '../api-routes.ts';
 import { refusalPage } from '../auth-pages.ts';
 import type { AuthRuntime } from '../auth-runtime.ts';
 import { requestContext } from '../hooks/session.ts';
@@ -42,7 +44,7 @@ export function identityJson(identity: SessionIdentity) {
       };
 }
 
-export function authRoutes(auth: AuthRuntime): FastifyPluginAsync {
+export function authRoutes(auth: AuthRuntime, api: ApiRegistry): FastifyPluginAsync {
   return async (server) => {
     await server.register(formbody);
 
@@ -97,26 +99,40 @@ export function authRoutes(auth: AuthRuntime): FastifyPluginAsync {
       return fromForm ? reply.redirect('/', 303) : reply.status(204).send();
     });
 
-    server.get('/api/me', async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!request.auth && request.credential) {
+    api.route(server, {
+      method: 'GET',
+      url: '/api/me',
+      summary:
+        'Who is calling: the session identity (with its CSRF token) or the pharmacy software credential',
+      tags: ['auth'],
+      access: 'session-or-credential',
+      responses: {
+        200: {
+          description: 'The caller',
+          schema: z.looseObject({ population: z.enum(['patient', 'professional', 'pharmacy-software']) }),
+        },
+      },
+      async handler({ request, reply }) {
+        if (!request.auth && request.credential) {
+          reply.header('cache-control', 'no-store');
+          return { population: 'pharmacy-software', ...request.credential };
+        }
+        if (!request.auth) {
+          throw new DomainError(
+            'AUTH_REQUIRED',
+            request.authExpired
+              ? 'Votre session a expiré : reconnectez-vous.'
+              : 'Vous devez vous connecter pour accéder à cette ressource.',
+          );
+        }
+        const { session } = request.auth;
         reply.header('cache-control', 'no-store');
-        return { population: 'pharmacy-software', ...request.credential };
-      }
-      if (!request.auth) {
-        throw new DomainError(
-          'AUTH_REQUIRED',
-          request.authExpired
-            ? 'Votre session a expiré : reconnectez-vous.'
-            : 'Vous devez vous connecter pour accéder à cette ressource.',
-        );
-      }
-      const { session } = request.auth;
-      reply.header('cache-control', 'no-store');
-      return {
-        ...identityJson(session.identity),
-        csrfToken: session.csrfToken,
-        session: { createdAt: session.createdAt, expiresAt: session.expiresAt },
-      };
+        return {
+          ...identityJson(session.identity),
+          csrfToken: session.csrfToken,
+          session: { createdAt: session.createdAt, expiresAt: session.expiresAt },
+        };
+      },
     });
   };
 }

@@ -3,16 +3,28 @@ import { z } from 'zod';
 import type { App } from '../../app.ts';
 import type { CredentialManager } from '../../auth/api-credentials.ts';
 import { DomainError } from '../../domain-error.ts';
+import type { ApiRegistry } from '../api-routes.ts';
 
 /**
  * API credentials of a pharmacy, managed by its titulaire through their session:
- * - `GET /api/pharmacies/:finess/credentials` → the list (never the secrets);
- * - `POST /api/pharmacies/:finess/credentials` `{ "name": "…" }` → 201 with the token, shown once;
- * - `DELETE /api/pharmacies/:finess/credentials/:id` → 204.
+ * list (never the secrets), create (the token is shown once), revoke.
  */
-const params = z.object({ finess: z.string().regex(/^(?:\d{2}|2A|2B)\d{7}$/) });
-const credentialParams = params.extend({ id: z.uuid() });
-const createBody = z.object({ name: z.string() });
+const finessParams = z.object({
+  finess: z
+    .string()
+    .regex(/^(?:\d{2}|2A|2B)\d{7}$/)
+    .describe('Site FINESS'),
+});
+const credentialParams = finessParams.extend({ id: z.uuid() });
+const credential = z.object({
+  id: z.uuid(),
+  finess: z.string(),
+  name: z.string(),
+  createdBy: z.string().describe('RPPS of the titulaire who created it'),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
 
 function manager(request: FastifyRequest): CredentialManager {
   const identity = request.auth?.session.identity;
@@ -25,36 +37,67 @@ function manager(request: FastifyRequest): CredentialManager {
   return { rpps: identity.rpps, memberships: identity.memberships };
 }
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (!result.success)
-    throw new DomainError('VALIDATION_ERROR', 'Requête invalide : vérifiez les champs envoyés.');
-  return result.data;
-}
-
-export function credentialRoutes(app: App): FastifyPluginAsync {
+export function credentialRoutes(app: App, api: ApiRegistry): FastifyPluginAsync {
   return async (server) => {
-    server.get('/api/pharmacies/:finess/credentials', async (request, reply) => {
-      const { finess } = parse(params, request.params);
-      reply.header('cache-control', 'no-store');
-      return {
-        credentials: await app.apiCredentials.list(manager(request), finess, { requestId: request.id }),
-      };
+    api.route(server, {
+      method: 'GET',
+      url: '/api/pharmacies/:finess/credentials',
+      summary: "List the pharmacy software credentials of one's pharmacy (titulaire)",
+      tags: ['pharmacy software'],
+      access: 'session',
+      params: finessParams,
+      responses: {
+        200: {
+          description: 'The credentials, newest first',
+          schema: z.object({ credentials: z.array(credential) }),
+        },
+      },
+      async handler({ params, request, reply }) {
+        reply.header('cache-control', 'no-store');
+        return {
+          credentials: await app.apiCredentials.list(manager(request), params.finess, {
+            requestId: request.id,
+          }),
+        };
+      },
     });
 
-    server.post('/api/pharmacies/:finess/credentials', async (request, reply) => {
-      const { finess } = parse(params, request.params);
-      const { name } = parse(createBody, request.body);
-      const created = await app.apiCredentials.create(manager(request), finess, name, {
-        requestId: request.id,
-      });
-      return reply.status(201).header('cache-control', 'no-store').send(created);
+    api.route(server, {
+      method: 'POST',
+      url: '/api/pharmacies/:finess/credentials',
+      summary: 'Create a pharmacy software credential; the token is returned once',
+      tags: ['pharmacy software'],
+      access: 'session',
+      params: finessParams,
+      body: z.object({ name: z.string().max(200) }),
+      responses: {
+        201: {
+          description: 'Created',
+          schema: z.object({ credential, token: z.string().describe('omss_…, shown once') }),
+        },
+      },
+      async handler({ params, body, request, reply }) {
+        const created = await app.apiCredentials.create(manager(request), params.finess, body.name, {
+          requestId: request.id,
+        });
+        return reply.status(201).header('cache-control', 'no-store').send(created);
+      },
     });
 
-    server.delete('/api/pharmacies/:finess/credentials/:id', async (request, reply) => {
-      const { finess, id } = parse(credentialParams, request.params);
-      await app.apiCredentials.revoke(manager(request), finess, id, { requestId: request.id });
-      return reply.status(204).send();
+    api.route(server, {
+      method: 'DELETE',
+      url: '/api/pharmacies/:finess/credentials/:id',
+      summary: 'Revoke a pharmacy software credential',
+      tags: ['pharmacy software'],
+      access: 'session',
+      params: credentialParams,
+      responses: { 204: { description: 'Revoked' } },
+      async handler({ params, request, reply }) {
+        await app.apiCredentials.revoke(manager(request), params.finess, params.id, {
+          requestId: request.id,
+        });
+        return reply.status(204).send();
+      },
     });
   };
 }
