@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+import { type DecodedKey, decodeKey, readOrCreateKeyFile } from '../crypto/key-file.ts';
 
 /**
  * The secret key of patient pseudonyms in the audit trail (HMAC-SHA256). Whoever holds it can
@@ -15,73 +13,19 @@ import path from 'node:path';
 export const PSEUDONYM_KEY_MIN_BYTES = 32;
 export const PSEUDONYM_KEY_FILE = 'audit-pseudonym.key';
 
-export type DecodedKey = { ok: true; key: Buffer } | { ok: false; message: string };
+export type { DecodedKey } from '../crypto/key-file.ts';
 
-const HEX = /^(?:[0-9a-fA-F]{2})+$/;
-const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+const SIZE = { minBytes: PSEUDONYM_KEY_MIN_BYTES };
 
 /** Hex when the text is only hex digits (even count), else base64 or base64url. */
 export function decodePseudonymKey(text: string): DecodedKey {
-  const value = text.trim();
-  let key: Buffer;
-  if (HEX.test(value)) key = Buffer.from(value, 'hex');
-  else if (BASE64.test(value)) key = Buffer.from(value, 'base64');
-  else return { ok: false, message: 'must be hex or base64' };
-  if (key.length < PSEUDONYM_KEY_MIN_BYTES) {
-    return { ok: false, message: `must hold at least ${PSEUDONYM_KEY_MIN_BYTES} bytes (got ${key.length})` };
-  }
-  return { ok: true, key };
+  return decodeKey(text, SIZE);
 }
 
 /**
- * Reads the key file, or creates it with 32 random bytes. Creation is atomic and safe when
- * several processes start together on one DATA_DIR: the key is written to a private temp file,
- * synced, then hard-linked to its name, which fails if another process got there first — in
- * which case that process's key is read.
+ * Reads the key file, or creates it with 32 random bytes (atomically, safe when several processes
+ * start together on one DATA_DIR: see src/crypto/key-file.ts).
  */
 export function readOrCreatePseudonymKey(file: string): Buffer {
-  const existing = readKeyFile(file);
-  if (existing) return existing;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = fs.openSync(temp, 'wx', 0o600);
-  try {
-    fs.writeSync(fd, `${randomBytes(PSEUDONYM_KEY_MIN_BYTES).toString('hex')}\n`);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    fs.linkSync(temp, file);
-    syncDirectory(path.dirname(file));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    fs.rmSync(temp, { force: true });
-  }
-  const created = readKeyFile(file);
-  if (!created) throw new Error(`The audit pseudonym key file ${file} disappeared while being created`);
-  return created;
-}
-
-function readKeyFile(file: string): Buffer | null {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  const decoded = decodePseudonymKey(text);
-  if (!decoded.ok) throw new Error(`The audit pseudonym key file ${file} is invalid: it ${decoded.message}`);
-  return decoded.key;
-}
-
-function syncDirectory(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+  return readOrCreateKeyFile(file, SIZE, 'audit pseudonym key');
 }
