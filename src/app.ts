@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { BlobStore } from './attachments/attachment.ts';
+import { BLOB_KEY_FILE, createFileBlobStore, readOrCreateBlobKey } from './attachments/blob-store.ts';
 import { createAuditTrail } from './audit/chained-trail.ts';
 import { PSEUDONYM_KEY_FILE, readOrCreatePseudonymKey } from './audit/pseudonym-key.ts';
 import type { AuditTrail } from './audit/trail.ts';
@@ -8,6 +10,10 @@ import { openStore, type Store } from './db/connect.ts';
 import { createDirectoryStore, type DirectoryStore } from './directory/store.ts';
 import { createEligibilityService, type EligibilityService } from './eligibility/service.ts';
 import { createEligibilityStore } from './eligibility/store.ts';
+import type { EPrescriptionBase } from './eprescription/base.ts';
+import { createHealthRecord, type HealthRecord } from './eprescription/health-record.ts';
+import { createLocalEPrescriptionBase } from './eprescription/local-base.ts';
+import { createMessagingService, type MessagingService } from './messaging/service.ts';
 import { type Clock, systemClock } from './time/clock.ts';
 
 /**
@@ -21,7 +27,15 @@ export interface App {
   directory: DirectoryStore;
   eligibility: EligibilityService;
   audit: AuditTrail;
+  /** Attachment blobs under DATA_DIR/blobs, encrypted (BLOB_ENCRYPTION_KEY, else a key file). */
+  blobs: BlobStore;
   apiCredentials: ApiCredentialService;
+  /** Conversations between patients and pharmacy teams (src/messaging/service.ts). */
+  messaging: MessagingService;
+  /** The e-prescription base (embedded: the demo prescriptions). */
+  eprescriptions: EPrescriptionBase;
+  /** Patients' documents ("Mes documents"). */
+  healthRecord: HealthRecord;
   close(): Promise<void>;
 }
 
@@ -35,18 +49,39 @@ export async function createApp(config: Config, deps: { clock?: Clock; store?: S
       (() => readOrCreatePseudonymKey(path.join(config.dataDir, PSEUDONYM_KEY_FILE))),
     clock,
   });
+  const blobs = createFileBlobStore({
+    root: path.join(config.dataDir, 'blobs'),
+    // Without BLOB_ENCRYPTION_KEY, the key file is read or created on first use.
+    key: config.blobEncryptionKey ?? (() => readOrCreateBlobKey(path.join(config.dataDir, BLOB_KEY_FILE))),
+  });
+  const eprescriptions = createLocalEPrescriptionBase(store.db);
+  const eligibility = createEligibilityService({
+    store: createEligibilityStore(store),
+    clock,
+    windowMonths: config.eligibilityWindowMonths,
+  });
   return {
     config,
     clock,
     store,
     directory: createDirectoryStore(store.db),
-    eligibility: createEligibilityService({
-      store: createEligibilityStore(store),
-      clock,
-      windowMonths: config.eligibilityWindowMonths,
-    }),
+    eligibility,
     audit,
+    blobs,
     apiCredentials: createApiCredentialService({ store, audit, clock }),
+    messaging: createMessagingService({
+      store,
+      audit,
+      clock,
+      eligibility,
+      messageIdDomain: config.messaging.messageIdDomain,
+      quotas: config.messaging.quotas,
+      attachmentLimits: config.attachments,
+      prescriptions: eprescriptions,
+      blobs,
+    }),
+    eprescriptions,
+    healthRecord: createHealthRecord({ db: store.db, audit, prescriptions: eprescriptions }),
     close: () => store.close(),
   };
 }

@@ -1,6 +1,15 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { decodeBlobKey } from './attachments/blob-store.ts';
+import {
+  type AttachmentLimits,
+  attachmentLimits,
+  megabytes,
+  parseAttachmentTypes,
+} from './attachments/limits.ts';
 import { decodePseudonymKey } from './audit/pseudonym-key.ts';
+import { DEFAULT_QUOTAS, type QuotaLimits } from './messaging/limits.ts';
+import { isMessageIdDomain } from './messaging/message-id.ts';
 
 /** eIDAS assurance levels as `acr` values, in increasing order. */
 export const ACR_LEVELS = ['eidas1', 'eidas2', 'eidas3'] as const;
@@ -19,6 +28,13 @@ const envSchema = z.object({
   ELIGIBILITY_WINDOW_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
   AUDIT_PSEUDONYM_KEY: z.string().min(1).optional(),
+  BLOB_ENCRYPTION_KEY: z.string().min(1).optional(),
+  ATTACHMENT_TYPES: z.string().optional(),
+  ATTACHMENT_MAX_FILE_MB: z.coerce.number().positive().max(1024).optional(),
+  MESSAGE_ID_DOMAIN: z.string().min(1).optional(),
+  QUOTA_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(DEFAULT_QUOTAS.messagesPerMinute),
+  QUOTA_MESSAGES_PER_DAY: z.coerce.number().int().min(1).default(DEFAULT_QUOTAS.messagesPerDay),
+  QUOTA_CONVERSATIONS_PER_DAY: z.coerce.number().int().min(1).default(DEFAULT_QUOTAS.conversationsPerDay),
   OFFICINE_ENV: z.enum(['development', 'production']).default('development'),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   TRUST_PROXY: z.string().min(1).optional(),
@@ -72,6 +88,11 @@ export interface Config {
   demoData: 'auto' | 'off';
   /** Key of the audit trail's patient pseudonyms; null: the key file in dataDir (src/audit/pseudonym-key.ts). */
   auditPseudonymKey: Buffer | null;
+  /** AES-256 key of attachment blobs; null: the key file in dataDir (src/attachments/blob-store.ts). */
+  blobEncryptionKey: Buffer | null;
+  /** src/attachments/limits.ts with ATTACHMENT_TYPES and ATTACHMENT_MAX_FILE_MB applied. */
+  attachments: AttachmentLimits;
+  messaging: MessagingConfig;
   /** `production` turns the bundled identity provider off and requires real OIDC issuers. */
   env: 'development' | 'production';
   /** External base URL (no trailing slash); null: `http://HOST:PORT` once listening. */
@@ -82,6 +103,13 @@ export interface Config {
 }
 
 export type Population = 'patient' | 'professional';
+
+export interface MessagingConfig {
+  /** Right-hand side of Message-IDs (`<uuid@domain>`): MESSAGE_ID_DOMAIN, else PUBLIC_URL's host. */
+  messageIdDomain: string;
+  /** Per-patient quotas (src/messaging/quotas.ts). */
+  quotas: QuotaLimits;
+}
 
 /** A production OpenID Connect issuer; null in AuthConfig.oidc means the bundled provider. */
 export interface OidcIssuerConfig {
@@ -123,6 +151,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eligibilityWindowMonths: e.ELIGIBILITY_WINDOW_MONTHS,
     demoData: e.DEMO_DATA,
     auditPseudonymKey: auditPseudonymKey(e.AUDIT_PSEUDONYM_KEY),
+    blobEncryptionKey: blobEncryptionKey(e.BLOB_ENCRYPTION_KEY),
+    attachments: attachmentConfig(e.ATTACHMENT_TYPES, e.ATTACHMENT_MAX_FILE_MB),
+    messaging: {
+      messageIdDomain: messageIdDomain(e.MESSAGE_ID_DOMAIN, e.PUBLIC_URL),
+      quotas: {
+        messagesPerMinute: e.QUOTA_MESSAGES_PER_MINUTE,
+        messagesPerDay: e.QUOTA_MESSAGES_PER_DAY,
+        conversationsPerDay: e.QUOTA_CONVERSATIONS_PER_DAY,
+      },
+    },
     env: e.OFFICINE_ENV,
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
@@ -181,9 +219,39 @@ export function parseDatabaseUrl(url: string | undefined, dataDir: string): Data
   throw new ConfigError('DATABASE_URL must be a postgres:// URL or sqlite:<file>');
 }
 
+/** MESSAGE_ID_DOMAIN, else PUBLIC_URL's host name when it is a domain, else `officine-mss.localhost`. */
+function messageIdDomain(value: string | undefined, publicUrl: string | undefined): string {
+  if (value !== undefined) {
+    const domain = value.toLowerCase();
+    if (!isMessageIdDomain(domain))
+      throw new ConfigError('MESSAGE_ID_DOMAIN must be a domain name (letters, digits, hyphens, dots)');
+    return domain;
+  }
+  const host = publicUrl ? new URL(publicUrl).hostname.toLowerCase() : '';
+  return isMessageIdDomain(host) && !/^[\d.]+$/.test(host) ? host : 'officine-mss.localhost';
+}
+
 function auditPseudonymKey(value: string | undefined): Buffer | null {
   if (value === undefined) return null;
   const decoded = decodePseudonymKey(value);
   if (!decoded.ok) throw new ConfigError(`AUDIT_PSEUDONYM_KEY ${decoded.message}`);
   return decoded.key;
+}
+
+function blobEncryptionKey(value: string | undefined): Buffer | null {
+  if (value === undefined) return null;
+  const decoded = decodeBlobKey(value);
+  if (!decoded.ok) throw new ConfigError(`BLOB_ENCRYPTION_KEY ${decoded.message}`);
+  return decoded.key;
+}
+
+function attachmentConfig(types: string | undefined, maxFileMb: number | undefined): AttachmentLimits {
+  const overrides: Partial<AttachmentLimits> = {};
+  if (types !== undefined) {
+    const parsed = parseAttachmentTypes(types);
+    if (!parsed.ok) throw new ConfigError(`ATTACHMENT_TYPES ${parsed.message}`);
+    overrides.acceptedTypes = parsed.types;
+  }
+  if (maxFileMb !== undefined) overrides.maxFileBytes = megabytes(maxFileMb);
+  return attachmentLimits(overrides);
 }

@@ -18,6 +18,20 @@ export interface Schema {
   audit_records: AuditRecordTable;
   audit_chain_head: AuditChainHeadTable;
   api_credentials: ApiCredentialTable;
+  conversations: ConversationTable;
+  messages: MessageTable;
+  message_attachments: MessageAttachmentTable;
+  team_read_states: TeamReadStateTable;
+  patient_read_states: PatientReadStateTable;
+  reply_templates: ReplyTemplateTable;
+  idempotency_keys: IdempotencyKeyTable;
+  messaging_quotas: MessagingQuotaTable;
+  mailbox_journal: MailboxJournalTable;
+  mailbox_journal_heads: MailboxJournalHeadTable;
+  patient_journal: PatientJournalTable;
+  patient_journal_heads: PatientJournalHeadTable;
+  eprescriptions: EPrescriptionTable;
+  health_documents: HealthDocumentTable;
 }
 
 export interface PharmacyTable {
@@ -184,4 +198,177 @@ export interface IdpArtifactTable {
   uid: string | null;
   expires_at: string | null;
   consumed_at: string | null;
+}
+
+/** A conversation between a patient and a pharmacy's ORG mailbox (src/messaging/, migration 005). */
+export interface ConversationTable {
+  id: string;
+  pharmacy_finess: string;
+  mailbox_id: string;
+  patient_matricule: string;
+  /** The patient's names when the conversation started, for the team. */
+  patient_given_names: string;
+  patient_family_name: string;
+  subject: string;
+  status: 'received' | 'in_preparation' | 'ready' | 'collected' | 'partial' | 'cannot_fill';
+  rest_expected_on: string | null;
+  cannot_fill_reason: string | null;
+  /** RPPS of the team member handling it. */
+  claimed_by: string | null;
+  claimed_at: string | null;
+  closed_at: string | null;
+  /** RPPS or API credential id of who closed it. */
+  closed_by: string | null;
+  message_count: number;
+  /** Position of the last patient message, of the last team message (0: none). */
+  last_patient_position: number;
+  last_team_position: number;
+  last_message_at: string;
+  created_at: string;
+  updated_at: string;
+  /** Bumped by every change; the bump is also the row lock of a change. */
+  version: number;
+}
+
+export interface MessageTable {
+  id: string;
+  conversation_id: string;
+  /** 1, 2, 3… within the conversation. */
+  position: number;
+  author_kind: 'patient' | 'professional' | 'software';
+  /** Matricule INS, RPPS or API credential id. */
+  author_id: string;
+  body: string;
+  /** RFC 5322 `<uuid@domain>`. */
+  message_id: string;
+  in_reply_to: string | null;
+  /** The References header: Message-IDs separated by one space. */
+  message_references: string | null;
+  template_id: string | null;
+  /** 1: the message that closed the conversation (MSSanté `X-MSS-MES: FIN`). */
+  closes_conversation: number;
+  created_at: string;
+}
+
+export interface MessageAttachmentTable {
+  id: string;
+  message_id: string;
+  conversation_id: string;
+  position: number;
+  kind: 'image' | 'pdf';
+  media_type: string;
+  source_type: string;
+  /** SHA-256 and size of the bytes as uploaded (see ProcessedAttachment). */
+  source_sha256: string;
+  source_size: number;
+  file_name: string;
+  blob_sha256: string;
+  blob_size: number;
+  thumbnail_sha256: string | null;
+  thumbnail_size: number | null;
+  width: number | null;
+  height: number | null;
+  pages: number | null;
+  /** JSON array of AttachmentFlag. */
+  flags: string;
+  /** JSON array of e-prescription numbers. */
+  prescription_numbers: string;
+  created_at: string;
+}
+
+export interface TeamReadStateTable {
+  conversation_id: string;
+  /** RPPS of a team member, or `api:<credential id>` for pharmacy software. */
+  reader: string;
+  last_read_position: number;
+  last_read_message_id: string;
+  read_at: string;
+}
+
+export interface PatientReadStateTable {
+  conversation_id: string;
+  last_read_position: number;
+  last_read_message_id: string;
+  read_at: string;
+}
+
+export interface ReplyTemplateTable {
+  id: string;
+  pharmacy_finess: string;
+  title: string;
+  body: string;
+  created_by: string;
+  created_at: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface IdempotencyKeyTable {
+  /** `patient:<matricule>`, `pro:<rpps>` or `api:<credential id>`. */
+  actor: string;
+  key: string;
+  operation: string;
+  request_sha256: string;
+  /** JSON of the first result; null only inside the transaction that is producing it. */
+  result: string | null;
+  created_at: string;
+}
+
+export interface MessagingQuotaTable {
+  /** Matricule INS of the patient counted. */
+  subject: string;
+  kind: string;
+  window_start: string;
+  hits: number;
+}
+
+export interface MailboxJournalTable {
+  mailbox_id: string;
+  seq: number;
+  kind: string;
+  ref: string;
+  at: string;
+}
+
+export interface MailboxJournalHeadTable {
+  mailbox_id: string;
+  seq: number;
+}
+
+export interface PatientJournalTable {
+  matricule: string;
+  seq: number;
+  kind: string;
+  ref: string;
+  at: string;
+}
+
+export interface PatientJournalHeadTable {
+  matricule: string;
+  seq: number;
+}
+
+/** The embedded e-prescription base (src/eprescription/local-base.ts). */
+export interface EPrescriptionTable {
+  number: string;
+  matricule: string;
+  prescriber: string;
+  prescriber_rpps: string | null;
+  issued_on: string;
+  /** JSON array of `{ label, quantity, posology }`. */
+  lines: string;
+}
+
+/** A document of a patient's health record ("Mes documents"). */
+export interface HealthDocumentTable {
+  id: string;
+  matricule: string;
+  kind: 'eprescription' | 'document';
+  title: string;
+  author: string;
+  issued_on: string;
+  prescription_number: string | null;
+  /** The text the PDF is generated from. */
+  body: string;
+  created_at: string;
 }

@@ -7,12 +7,14 @@ import type { Clock } from '../time/clock.ts';
 import { localDate } from '../time/local-date.ts';
 import type { DemoAccounts } from './accounts.ts';
 import { DEMO_ACCOUNTS, DEMO_SEED, generateDemo } from './generate.ts';
+import { demoHealthRecords, saveDemoHealthRecords } from './health-records.ts';
 
 /**
- * Writes the demo into a store: the directory (pharmacies, mailboxes, teams) and the patients in
- * one transaction, then the reimbursed dispensations through the eligibility bulk load, recorded
- * as an import run whose sha256 names the demo and its seed. That run is the "already loaded"
- * mark: loading the same demo again writes nothing and reports `loaded: false`.
+ * Writes the demo into a store: the directory (pharmacies, mailboxes, teams), the patients and the
+ * demo accounts' health records in one transaction, then the reimbursed dispensations through the
+ * eligibility bulk load, recorded as an import run whose sha256 names the demo and its seed. That
+ * run is the "already loaded" mark: loading the same demo again writes nothing and reports
+ * `loaded: false`.
  */
 export interface DemoSummary {
   /** False when the store already held this demo (nothing was written). */
@@ -90,6 +92,8 @@ export async function loadDemo(store: Store, clock: Clock, options: DemoLoadOpti
         .onConflict((oc) => oc.column('matricule').doNothing())
         .execute();
     }
+    // The demo accounts' health records: e-prescriptions (also in the embedded base) and documents.
+    await saveDemoHealthRecords(trx, demoHealthRecords(localDate(startedAt), now));
   });
 
   const load = await startDispensationLoad(store);

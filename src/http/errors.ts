@@ -13,6 +13,28 @@ const STATUS_BY_CODE: Record<string, number> = {
   RATE_LIMITED: 429,
   INVALID_CREDENTIAL: 401,
   FORBIDDEN: 403,
+  // Attachments (src/attachments/errors.ts)
+  ATTACHMENT_TOO_LARGE: 413,
+  ATTACHMENT_TYPE_REFUSED: 415,
+  ATTACHMENT_COUNT: 422,
+  ATTACHMENT_PIXEL_FLOOD: 422,
+  ATTACHMENT_IMAGE_INVALID: 422,
+  ATTACHMENT_PDF_ENCRYPTED: 422,
+  ATTACHMENT_PDF_INVALID: 422,
+  ATTACHMENT_PDF_TOO_MANY_PAGES: 422,
+  ATTACHMENT_NOT_STORED: 500,
+  // Messaging (src/messaging/)
+  PHARMACY_NOT_ELIGIBLE: 403,
+  CLAIM_NEEDS_A_PERSON: 403,
+  CONVERSATION_CLOSED: 409,
+  ALREADY_CLAIMED: 409,
+  STATUS_TRANSITION_NOT_ALLOWED: 409,
+  QUOTA_EXCEEDED: 429,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  NOT_A_COLLEAGUE: 422,
+  TOO_MANY_TEMPLATES: 422,
+  PRESCRIPTION_NOT_IN_CONVERSATION: 404,
+  PRESCRIPTION_UNKNOWN: 404,
 };
 
 export function statusFor(error: DomainError): number {
@@ -22,6 +44,9 @@ export function statusFor(error: DomainError): number {
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof DomainError) {
     const details = Object.keys(error.details).length > 0 ? { details: error.details } : {};
+    const retryAfter = error.details.retryAfterSeconds;
+    if (typeof retryAfter === 'number')
+      reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
     return reply
       .status(statusFor(error))
       .send({ error: { code: error.code, message: error.message, requestId: request.id, ...details } });

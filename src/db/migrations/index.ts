@@ -4,6 +4,7 @@ import { foundation } from './001_foundation.ts';
 import { audit } from './002_audit.ts';
 import { auth } from './003_auth.ts';
 import { apiCredentials } from './004_api_credentials.ts';
+import { messaging } from './005_messaging.ts';
 
 /** Versioned migrations, in order. Never edit a released one: add the next. */
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -12,6 +13,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '002_audit': audit(engine),
     '003_auth': auth(engine),
     '004_api_credentials': apiCredentials(engine),
+    '005_messaging': messaging(engine),
   };
   return { getMigrations: async () => migrations };
 }

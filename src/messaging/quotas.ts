@@ -1,0 +1,68 @@
+import { type Kysely, sql } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import { DomainError } from '../domain-error.ts';
+import type { QuotaLimits } from './limits.ts';
+
+/**
+ * Per-patient quotas, counted in the store (they survive restarts and hold across processes):
+ * fixed windows opened by the first counted action. Counted inside the action's transaction, so
+ * a refused or failed action counts for nothing. Over the limit: QUOTA_EXCEEDED with
+ * `details.retryAfterSeconds` (the HTTP layer answers 429 with `Retry-After`).
+ */
+export type QuotaKind = 'messages-minute' | 'messages-day' | 'conversations-day';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+const QUOTA_WINDOWS: Record<
+  QuotaKind,
+  { windowMs: number; limit: (q: QuotaLimits) => number; message: string }
+> = {
+  'messages-minute': {
+    windowMs: MINUTE,
+    limit: (q) => q.messagesPerMinute,
+    message: 'Vous envoyez beaucoup de messages en peu de temps : patientez un instant avant de réessayer.',
+  },
+  'messages-day': {
+    windowMs: DAY,
+    limit: (q) => q.messagesPerDay,
+    message: "Vous avez atteint le nombre de messages autorisés aujourd'hui : réessayez plus tard.",
+  },
+  'conversations-day': {
+    windowMs: DAY,
+    limit: (q) => q.conversationsPerDay,
+    message: "Vous avez commencé le nombre maximal de conversations pour aujourd'hui : réessayez plus tard.",
+  },
+};
+
+export async function consumeQuota(
+  trx: Kysely<Schema>,
+  matricule: string,
+  kind: QuotaKind,
+  limits: QuotaLimits,
+  now: Date,
+): Promise<void> {
+  const { windowMs, limit, message } = QUOTA_WINDOWS[kind];
+  const at = now.toISOString();
+  const cutoff = new Date(now.getTime() - windowMs).toISOString();
+  // One statement: concurrent actions each count exactly once (the row lock orders them).
+  const row = await trx
+    .insertInto('messaging_quotas')
+    .values({ subject: matricule, kind, window_start: at, hits: 1 })
+    .onConflict((oc) =>
+      oc.columns(['subject', 'kind']).doUpdateSet({
+        hits: sql<number>`case when messaging_quotas.window_start <= ${cutoff} then 1 else messaging_quotas.hits + 1 end`,
+        window_start: sql<string>`case when messaging_quotas.window_start <= ${cutoff} then ${at} else messaging_quotas.window_start end`,
+      }),
+    )
+    .returning(['hits', 'window_start'])
+    .executeTakeFirstOrThrow();
+  const max = limit(limits);
+  if (Number(row.hits) <= max) return;
+  const resetAt = Date.parse(row.window_start) + windowMs;
+  throw new DomainError('QUOTA_EXCEEDED', message, {
+    quota: kind,
+    limit: max,
+    retryAfterSeconds: Math.max(1, Math.ceil((resetAt - now.getTime()) / 1000)),
+  });
+}
