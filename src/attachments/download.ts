@@ -1,4 +1,3 @@
-import type { ProcessedAttachment } from './attachment.ts';
 import { contentDisposition } from './file-name.ts';
 
 /**
@@ -8,7 +7,7 @@ import { contentDisposition } from './file-name.ts';
  * cached by shared caches: attachments are health data.
  */
 export function downloadHeaders(
-  attachment: Pick<ProcessedAttachment, 'fileName' | 'mediaType'>,
+  attachment: { fileName: string; mediaType: string },
   size: number,
 ): Record<string, string> {
   return {

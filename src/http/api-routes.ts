@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+import type {} from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../domain-error.ts';
@@ -18,7 +20,21 @@ export interface ApiResponseDoc {
   schema?: z.ZodType;
 }
 
-export interface ApiRoute<P, Q, B> {
+/**
+ * A route that also takes `multipart/form-data` (with @fastify/multipart registered): the text
+ * fields are validated by `body`, as a JSON body would be (a field given once where the schema
+ * wants a list becomes a one-item list); each file is handed to the route's receiver as it
+ * arrives, streamed, never buffered here.
+ */
+export interface MultipartFiles<F> {
+  /** The form field of the files. */
+  field: string;
+  description: string;
+  /** One receiver per request; `file` is called for each file, in order. */
+  receiver(request: FastifyRequest): { file(stream: Readable, fileName: string): Promise<F> };
+}
+
+export interface ApiRoute<P, Q, B, F = never> {
   method: HttpMethod;
   /** Fastify syntax: `/api/pharmacies/:finess/credentials`. */
   url: string;
@@ -28,18 +44,24 @@ export interface ApiRoute<P, Q, B> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  multipart?: MultipartFiles<F>;
   responses: Record<number, ApiResponseDoc>;
   handler(input: {
     params: P;
     query: Q;
     body: B;
+    /** The received files of a multipart request; empty for a JSON one. */
+    files: F[];
     request: FastifyRequest;
     reply: FastifyReply;
   }): Promise<unknown>;
 }
 
 export interface ApiRegistry {
-  route<P = undefined, Q = undefined, B = undefined>(server: FastifyInstance, route: ApiRoute<P, Q, B>): void;
+  route<P = undefined, Q = undefined, B = undefined, F = never>(
+    server: FastifyInstance,
+    route: ApiRoute<P, Q, B, F>,
+  ): void;
   document(info: { title: string; version: string }): Record<string, unknown>;
 }
 
@@ -77,6 +99,61 @@ function parameters(schema: z.ZodType | undefined, location: 'path' | 'query') {
   }));
 }
 
+/** Names of the properties the body schema wants as lists. */
+function listFields(schema: z.ZodType | undefined): Set<string> {
+  if (!schema) return new Set();
+  const object = jsonSchema(schema, 'input') as { properties?: Record<string, { type?: unknown }> };
+  return new Set(
+    Object.entries(object.properties ?? {})
+      .filter(([, property]) => property.type === 'array')
+      .map(([name]) => name),
+  );
+}
+
+/** Reads a multipart request: its text fields as an object, its files through the receiver. */
+async function readMultipart<F>(
+  request: FastifyRequest,
+  multipart: MultipartFiles<F>,
+  lists: Set<string>,
+): Promise<{ fields: Record<string, string | string[]>; files: F[] }> {
+  const fields: Record<string, string | string[]> = {};
+  const files: F[] = [];
+  const receiver = multipart.receiver(request);
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname !== multipart.field) {
+        part.file.resume();
+        throw new DomainError('VALIDATION_ERROR', 'Requête invalide : vérifiez les champs signalés.', {
+          fields: [`body.${part.fieldname}`],
+        });
+      }
+      files.push(await receiver.file(part.file, part.filename));
+      continue;
+    }
+    const value = String(part.value);
+    const previous = fields[part.fieldname];
+    if (previous === undefined) fields[part.fieldname] = lists.has(part.fieldname) ? [value] : value;
+    else fields[part.fieldname] = [...(Array.isArray(previous) ? previous : [previous]), value];
+  }
+  return { fields, files };
+}
+
+/** The multipart form of a route: its body's fields plus the files. */
+function formSchema(body: z.ZodType, multipart: MultipartFiles<unknown>) {
+  const object = jsonSchema(body, 'input') as { properties?: Record<string, unknown> };
+  return {
+    ...object,
+    properties: {
+      ...object.properties,
+      [multipart.field]: {
+        type: 'array',
+        items: { type: 'string', format: 'binary' },
+        description: multipart.description,
+      },
+    },
+  };
+}
+
 const SECURITY: Record<RouteAccess, unknown[]> = {
   public: [],
   session: [{ session: [] }],
@@ -87,15 +164,21 @@ export function createApiRegistry(): ApiRegistry {
   const routes: ApiRoute<unknown, unknown, unknown>[] = [];
   return {
     route(server, route) {
-      routes.push(route as ApiRoute<unknown, unknown, unknown>);
+      routes.push(route as unknown as ApiRoute<unknown, unknown, unknown>);
+      const lists = listFields(route.body);
       server.route({
         method: route.method,
         url: route.url,
         handler: async (request, reply) => {
           const params = validate(route.params, request.params, 'params');
           const query = validate(route.query, request.query, 'query');
+          if (route.multipart && request.isMultipart()) {
+            const { fields, files } = await readMultipart(request, route.multipart, lists);
+            const body = validate(route.body, fields, 'body');
+            return route.handler({ params, query, body, files, request, reply });
+          }
           const body = validate(route.body, request.body, 'body');
-          return route.handler({ params, query, body, request, reply });
+          return route.handler({ params, query, body, files: [], request, reply });
         },
       });
     },
@@ -124,7 +207,12 @@ export function createApiRegistry(): ApiRegistry {
           ...(route.body && {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+              content: {
+                'application/json': { schema: jsonSchema(route.body, 'input') },
+                ...(route.multipart && {
+                  'multipart/form-data': { schema: formSchema(route.body, route.multipart) },
+                }),
+              },
             },
           }),
           responses: {

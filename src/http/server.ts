@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import type { App } from '../app.ts';
@@ -15,6 +16,9 @@ import { healthRoutes } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
 import { idpRoutes } from './routes/idp.ts';
 import { openApiRoutes } from './routes/openapi.ts';
+import { patientMessagingRoutes } from './routes/patient-messaging.ts';
+import { teamMessagingRoutes } from './routes/team-messaging.ts';
+import { teamTemplateRoutes } from './routes/team-templates.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,6 +48,18 @@ export function buildHttpServer(app: App, logger: Logger): FastifyInstance {
   server.setErrorHandler(errorHandler);
   server.setNotFoundHandler(notFoundHandler);
   server.register(cookie);
+  // Uploads (src/attachments/limits.ts): the pipeline enforces the per-file and per-message caps
+  // while streaming, with its own codes; these are the parser's outer bounds, one step beyond.
+  const limits = app.config.attachments;
+  server.register(multipart, {
+    limits: {
+      fileSize: limits.maxFileBytes + 1,
+      files: limits.maxFiles + 1,
+      fields: 40,
+      fieldSize: 128 * 1024,
+      parts: limits.maxFiles + 41,
+    },
+  });
   server.register(sessionHook(auth));
   server.register(credentialHook(app));
   server.register(csrfHook(auth));
@@ -53,6 +69,9 @@ export function buildHttpServer(app: App, logger: Logger): FastifyInstance {
   server.register(authRoutes(auth, api));
   server.register(idpRoutes(auth));
   server.register(credentialRoutes(app, api));
+  server.register(patientMessagingRoutes(app, api));
+  server.register(teamMessagingRoutes(app, api));
+  server.register(teamTemplateRoutes(app, api));
   server.register(openApiRoutes(api));
   return server;
 }

@@ -13,9 +13,16 @@ export interface PatientActor {
   familyName: string;
 }
 
-export type TeamMember =
+export type TeamMember = (
   | { kind: 'professional'; rpps: string }
-  | { kind: 'software'; credentialId: string; finess: string };
+  | { kind: 'software'; credentialId: string; finess: string }
+) & {
+  /**
+   * The pharmacy the caller names (an HTTP route under `/api/pharmacies/:finess`): when set, the
+   * member acts for that pharmacy only, even if they also work elsewhere.
+   */
+  scope?: string;
+};
 
 /** Per-request context from the HTTP layer. */
 export interface ActionContext {

@@ -8,9 +8,10 @@ import { type TeamConversationSummary, teamSummary } from './views.ts';
 /**
  * Whether a team member acts for a pharmacy: a professional with a membership in the directory
  * (looked up at every action: a membership ended after login ends access), or that pharmacy's
- * own software credential.
+ * own software credential; never another pharmacy than the one the member is scoped to.
  */
 export async function actsFor(db: Kysely<Schema>, member: TeamMember, finess: string): Promise<boolean> {
+  if (member.scope !== undefined && member.scope !== finess) return false;
   return member.kind === 'software' ? member.finess === finess : isMember(db, member.rpps, finess);
 }
 

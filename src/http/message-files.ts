@@ -1,0 +1,45 @@
+import type { FastifyRequest } from 'fastify';
+import type { App } from '../app.ts';
+import type { ProcessedAttachment } from '../attachments/attachment.ts';
+import { messageUploads, uploadTmpDir } from '../attachments/message-uploads.ts';
+import { attachRecordDocuments } from '../eprescription/record-attachments.ts';
+import type { PatientActor } from '../messaging/service.ts';
+import type { MultipartFiles } from './api-routes.ts';
+
+/**
+ * The files of a message sent as multipart/form-data (field `files`), through the pipeline.
+ * `authorize` runs before the first byte is read: an anonymous caller stores nothing.
+ */
+export function messageFiles(
+  app: App,
+  authorize: (request: FastifyRequest) => unknown,
+): MultipartFiles<ProcessedAttachment> {
+  return {
+    field: 'files',
+    description: 'Photos (JPEG, PNG, HEIC/HEIF) and PDFs, within the attachment limits',
+    receiver: (request) => {
+      authorize(request);
+      return messageUploads({
+        blobs: app.blobs,
+        limits: app.config.attachments,
+        tmpDir: uploadTmpDir(app.config.dataDir),
+      });
+    },
+  };
+}
+
+/** Documents the patient picks from their health record, through the same pipeline. */
+export function recordFiles(
+  app: App,
+  patient: PatientActor,
+  documentIds: readonly string[],
+  requestId: string,
+): Promise<ProcessedAttachment[]> {
+  const deps = {
+    healthRecord: app.healthRecord,
+    blobs: app.blobs,
+    limits: app.config.attachments,
+    tmpDir: uploadTmpDir(app.config.dataDir),
+  };
+  return attachRecordDocuments(deps, patient, documentIds, { requestId });
+}
