@@ -1,7 +1,6 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
 import type { RgbaImage } from './image.ts';
+import { localWasmModule } from './local-wasm.ts';
 
 /**
  * E-prescription numbers read from QR codes (domain note §2). The printed e-prescription carries
@@ -15,20 +14,7 @@ import type { RgbaImage } from './image.ts';
  */
 export const PRESCRIPTION_NUMBER = /^[A-Z0-9]{6,64}$/;
 
-let ready: Promise<unknown> | null = null;
-
-function prepare(): Promise<unknown> {
-  ready ??= (async () => {
-    const wasmPath = createRequire(import.meta.url).resolve('zxing-wasm/reader/zxing_reader.wasm');
-    const wasm = await fs.promises.readFile(wasmPath);
-    const wasmBinary = wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength);
-    return prepareZXingModule({ overrides: { wasmBinary }, fireImmediately: true });
-  })().catch((error: unknown) => {
-    ready = null;
-    throw error;
-  });
-  return ready;
-}
+const prepare = localWasmModule('zxing-wasm/reader/zxing_reader.wasm', prepareZXingModule);
 
 /** Upper-cased token, or null when the text is not shaped like a prescription number. */
 export function prescriptionNumberFrom(text: string): string | null {

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { prepareZXingModule, writeBarcode } from 'zxing-wasm/writer';
+import { localWasmModule } from '../attachments/local-wasm.ts';
 
 /**
  * The QR code of a prescription number, as a matrix of modules (true = dark), drawn into the
@@ -12,20 +11,7 @@ export interface QrMatrix {
   dark(x: number, y: number): boolean;
 }
 
-let ready: Promise<unknown> | null = null;
-
-function prepare(): Promise<unknown> {
-  ready ??= (async () => {
-    const wasmPath = createRequire(import.meta.url).resolve('zxing-wasm/writer/zxing_writer.wasm');
-    const wasm = await fs.promises.readFile(wasmPath);
-    const wasmBinary = wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength);
-    return prepareZXingModule({ overrides: { wasmBinary }, fireImmediately: true });
-  })().catch((error: unknown) => {
-    ready = null;
-    throw error;
-  });
-  return ready;
-}
+const prepare = localWasmModule('zxing-wasm/writer/zxing_writer.wasm', prepareZXingModule);
 
 export async function qrMatrix(text: string): Promise<QrMatrix> {
   await prepare();
