@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { DomainError } from '../domain-error.ts';
 import { MESSAGING_LIMITS } from './limits.ts';
@@ -110,19 +110,7 @@ export async function listTeamConversations(
       q = q.where('c.closed_at', 'is not', null);
       break;
   }
-  if (after) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('c.last_message_at', '<', after.at),
-        eb.and([eb('c.last_message_at', '=', after.at), eb('c.id', '<', after.id)]),
-      ]),
-    );
-  }
-  const rows = await q
-    .orderBy('c.last_message_at', 'desc')
-    .orderBy('c.id', 'desc')
-    .limit(limit + 1)
-    .execute();
+  const rows = await newestFirst(q, after, limit).execute();
   return page(rows, limit, (row) =>
     teamSummary(
       row,
@@ -138,25 +126,33 @@ export async function listPatientConversations(
 ): Promise<Page<PatientConversationSummary>> {
   const limit = pageLimit(query.limit);
   const after = decodeCursor(query.cursor);
-  let q = db
+  const q = db
     .selectFrom('conversations as c')
     .innerJoin('pharmacies as ph', 'ph.finess', 'c.pharmacy_finess')
     .leftJoin('patient_read_states as r', 'r.conversation_id', 'c.id')
     .selectAll('c')
     .select(['ph.name as pharmacy_name', 'r.last_read_position'])
     .where('c.patient_matricule', '=', query.matricule);
-  if (after) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('c.last_message_at', '<', after.at),
-        eb.and([eb('c.last_message_at', '=', after.at), eb('c.id', '<', after.id)]),
-      ]),
-    );
-  }
-  const rows = await q
-    .orderBy('c.last_message_at', 'desc')
-    .orderBy('c.id', 'desc')
-    .limit(limit + 1)
-    .execute();
+  const rows = await newestFirst(q, after, limit).execute();
   return page(rows, limit, (row) => patientSummary(row, row.pharmacy_name, row.last_read_position ?? 0));
+}
+
+/**
+ * Keyset paging over conversations (alias `c`), newest activity first: the page after the cursor,
+ * plus one row to tell whether another page follows.
+ */
+function newestFirst<DB, TB extends keyof DB, O>(
+  q: SelectQueryBuilder<DB, TB, O>,
+  after: { at: string; id: string } | null,
+  limit: number,
+): SelectQueryBuilder<DB, TB, O> {
+  const at = sql.ref<string>('c.last_message_at');
+  const id = sql.ref<string>('c.id');
+  const paged = after
+    ? q.where((eb) => eb.or([eb(at, '<', after.at), eb.and([eb(at, '=', after.at), eb(id, '<', after.id)])]))
+    : q;
+  return paged
+    .orderBy(at, 'desc')
+    .orderBy(id, 'desc')
+    .limit(limit + 1);
 }
