@@ -73,6 +73,15 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(15),
+  WEB_DIR: z.string().min(1).default('./dist/web'),
+  REALERT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(10),
+  SSE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(20),
+  SSE_MAX_STREAMS_PER_PERSON: z.coerce.number().int().min(1).max(50).default(4),
 });
 
 export interface Config {
@@ -100,6 +109,18 @@ export interface Config {
   /** Fastify's trustProxy: the client IP comes from proxy headers only when set. */
   trustProxy: boolean | number | string;
   auth: AuthConfig;
+  /** The built web apps (`npm run build`): served at /patient/ and /pharmacie/. */
+  webDir: string;
+  realtime: RealtimeConfig;
+}
+
+export interface RealtimeConfig {
+  /** The counter app alerts again when a new conversation is still unacknowledged after this delay. */
+  realertMinutes: number;
+  /** SSE comment lines that keep proxies and NAT open. */
+  heartbeatSeconds: number;
+  /** Open event streams per signed-in person (per pharmacy for a professional); more answer 429. */
+  maxStreamsPerPerson: number;
 }
 
 export type Population = 'patient' | 'professional';
@@ -164,6 +185,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: e.OFFICINE_ENV,
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    webDir: path.resolve(e.WEB_DIR),
+    realtime: {
+      realertMinutes: e.REALERT_MINUTES,
+      heartbeatSeconds: e.SSE_HEARTBEAT_SECONDS,
+      maxStreamsPerPerson: e.SSE_MAX_STREAMS_PER_PERSON,
+    },
     auth: {
       oidc: {
         patient: oidcIssuer(e, 'PATIENT'),

@@ -19,6 +19,7 @@ import { openApiRoutes } from './routes/openapi.ts';
 import { patientMessagingRoutes } from './routes/patient-messaging.ts';
 import { teamMessagingRoutes } from './routes/team-messaging.ts';
 import { teamTemplateRoutes } from './routes/team-templates.ts';
+import { webAppRoutes } from './routes/web-apps.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -73,5 +74,6 @@ export function buildHttpServer(app: App, logger: Logger): FastifyInstance {
   server.register(teamMessagingRoutes(app, api));
   server.register(teamTemplateRoutes(app, api));
   server.register(openApiRoutes(api));
+  server.register(webAppRoutes(app.config.webDir));
   return server;
 }

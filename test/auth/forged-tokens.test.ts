@@ -66,7 +66,7 @@ describe('forged identity provider answers', () => {
     const browser = new Browser();
     const { response, authorizeUrl } = await attempt(browser);
     assert.equal(response.status, 303);
-    assert.equal(response.headers.get('location'), '/');
+    assert.equal(response.headers.get('location'), '/patient/');
     assert.equal(authorizeUrl.searchParams.get('code_challenge_method'), 'S256');
     assert.ok(authorizeUrl.searchParams.get('code_challenge'));
     assert.equal(authorizeUrl.searchParams.get('acr_values'), 'eidas2');

@@ -52,10 +52,11 @@ describe('login through the bundled identity provider', () => {
     const done = await browser.submit(formAction(page.html, '/login', page.url), {
       account: patient.matricule,
     });
-    assert.equal(done.response.status, 200);
-    assert.equal(done.url.pathname, '/', 'the landing page');
+    assert.equal(done.url.pathname, '/patient/', 'the patient space');
+    // The home page says who is signed in.
+    const home = await browser.fetch(`${base}/`);
     assert.match(
-      await done.response.text(),
+      await home.text(),
       new RegExp(`connecté\\(e\\) en tant que patient\\(e\\) : <strong>${patient.name}`),
     );
     const callback = done.hops.find((h) => h.url.includes('/auth/patient/callback'));
@@ -93,7 +94,7 @@ describe('login through the bundled identity provider', () => {
     assert.match(page.html, /Connexion professionnel de santé/);
     const spaced = `${pharmacist.rpps.slice(0, 5)} ${pharmacist.rpps.slice(5)}`;
     const done = await browser.submit(formAction(page.html, '/login', page.url), { identifier: spaced });
-    assert.equal(done.url.pathname, '/');
+    assert.equal(done.url.pathname, '/pharmacie/');
     const { status, body } = await me(browser, base);
     assert.equal(status, 200);
     assert.equal(body.population, 'professional');
@@ -216,7 +217,7 @@ describe('login through the bundled identity provider', () => {
 
     // Still the same interaction: a right answer now logs in.
     const done = await browser.submit(action, { account: patient.matricule });
-    assert.equal(done.url.pathname, '/');
+    assert.equal(done.url.pathname, '/patient/');
   });
 
   it('a cancelled login says so; a replayed callback is refused', async () => {

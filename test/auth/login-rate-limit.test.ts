@@ -92,7 +92,7 @@ describe('login rate limits', () => {
     await assertLimited((await browser.submit(action, { identifier: wrongKey })).response);
     // Another account is not affected.
     const other = await browser.submit(action, { identifier: spaced });
-    assert.equal(other.url.pathname, '/');
+    assert.equal(other.url.pathname, '/patient/');
   });
 
   describe('per account on failed callbacks', () => {

@@ -19,7 +19,7 @@ async function loggedIn(base: string) {
   const done = await browser.submit(formAction(html, '/login', start.url), {
     account: patient?.matricule ?? '',
   });
-  assert.equal(done.url.pathname, '/');
+  assert.equal(done.url.pathname, '/patient/');
   const me = (await (await browser.fetch(`${base}/api/me`)).json()) as { csrfToken: string };
   return { browser, csrf: me.csrfToken };
 }

@@ -9,6 +9,7 @@ import type { ApiRegistry } from '../api-routes.ts';
 import { refusalPage } from '../auth-pages.ts';
 import type { AuthRuntime } from '../auth-runtime.ts';
 import { requestContext } from '../hooks/session.ts';
+import { appPathFor } from './web-apps.ts';
 
 /**
  * Login and logout for both populations, and who the session is:
@@ -85,7 +86,7 @@ export function authRoutes(auth: AuthRuntime, api: ApiRegistry): FastifyPluginAs
           return reply
             .setCookie(cookie.name(), done.sessionId, cookie.options())
             .header('cache-control', 'no-store')
-            .redirect('/', 303);
+            .redirect(appPathFor(population), 303);
         },
       );
     }

@@ -3,8 +3,8 @@ import { escapeHtml, PAGE_HEADERS, page } from '../../auth/html.ts';
 import type { RequestAuth } from '../hooks/session.ts';
 
 /**
- * The landing page until the web apps are served: says what runs, offers the two logins, and
- * once logged in says who you are (the login's landing page) with a logout button.
+ * The landing page: says what runs, leads to the two web apps (each starts its own login), and
+ * once logged in says who you are with a link to your app and a logout button.
  */
 const ROLE = { titulaire: 'titulaire', adjoint: 'adjoint(e)', preparateur: 'préparateur·rice' } as const;
 
@@ -25,6 +25,7 @@ function whoAmI(auth: RequestAuth): string {
           )
           .join('')}</ul>`;
   return `${who}
+<p><a href="${identity.population === 'patient' ? '/patient/' : '/pharmacie/'}">Ouvrir mon espace</a></p>
 <p>Votre identité au format JSON : <a href="/api/me">/api/me</a>.</p>
 <form method="post" action="/auth/logout"><input type="hidden" name="csrf" value="${escapeHtml(csrfToken)}">
 <button type="submit">Se déconnecter</button></form>`;
@@ -32,8 +33,8 @@ function whoAmI(auth: RequestAuth): string {
 
 const LOGIN = `<p>Se connecter :</p>
 <ul>
-<li><a href="/auth/patient/login">Espace patient</a> (Mon espace santé)</li>
-<li><a href="/auth/pro/login">Espace pharmacie</a> (Pro Santé Connect)</li>
+<li><a href="/patient/">Espace patient</a> (Mon espace santé)</li>
+<li><a href="/pharmacie/">Espace pharmacie</a> (Pro Santé Connect)</li>
 </ul>`;
 
 export function homeRoutes(): FastifyPluginAsync {
@@ -45,8 +46,7 @@ export function homeRoutes(): FastifyPluginAsync {
           `<h1>Officine MSS</h1>
 <p>Messagerie sécurisée de santé entre patients et pharmacies d'officine.</p>
 ${request.auth ? whoAmI(request.auth) : LOGIN}
-<p class="note">Le service fonctionne : état de santé sur <a href="/api/health">/api/health</a>.
-Les espaces patient et pharmacie arrivent prochainement.</p>`,
+<p class="note">Le service fonctionne : état de santé sur <a href="/api/health">/api/health</a>.</p>`,
         ),
       ),
     );
