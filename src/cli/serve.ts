@@ -24,6 +24,8 @@ export async function runServe(config: Config, output: CliOutput): Promise<void>
     `Officine MSS est démarré (${app.store.engine === 'sqlite' ? `SQLite : ${config.database.engine === 'sqlite' ? config.database.file : ''}` : 'PostgreSQL'}).`,
   );
   output.out(`  Accueil          ${base}/`);
+  output.out(`  Espace patient   ${base}/patient/`);
+  output.out(`  Comptoir         ${base}/pharmacie/ (équipe de la pharmacie)`);
   output.out(`  État de santé    ${base}/api/health`);
   output.out(`  Connexion        ${base}/auth/patient/login (patients), ${base}/auth/pro/login (pharmacies)`);
   if (idp) output.out(`  Identité (démo)  ${idp.issuer} — fournisseur d’identité de démonstration`);
