@@ -52,6 +52,17 @@ function runPass(label: string, files: string[], env: NodeJS.ProcessEnv): Promis
   });
 }
 
+/** The end-to-end tests drive the built web apps: build them first (Vite, a few seconds). */
+function buildWebApps(): Promise<void> {
+  console.log('\n=== building the web apps (npm run build) ===');
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build exited with ${code}`))));
+  });
+}
+
+if (all.some((f) => f.startsWith(path.join('test', 'e2e')))) await buildWebApps();
+
 const results: PassResult[] = [];
 results.push(await runPass('SQLite', all, { TEST_DATABASE_URL: '' }));
 
