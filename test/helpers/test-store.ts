@@ -10,7 +10,11 @@ import { openStore, type Store } from '../../src/db/connect.ts';
  * A fresh, migrated store for one test: a temp SQLite file, or — when TEST_DATABASE_URL is set
  * (the PostgreSQL pass of `npm test`) — a new database on that server. `dispose()` removes it.
  */
-export type TestStore = Store & { dispose(): Promise<void> };
+export type TestStore = Store & {
+  /** The DATABASE_URL of this store, for server processes that share it (null on SQLite). */
+  url: string | null;
+  dispose(): Promise<void>;
+};
 
 export const testEngine = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite';
 
@@ -20,6 +24,7 @@ export async function openTestStore(): Promise<TestStore> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'officine-store-'));
     const store = await openStore({ engine: 'sqlite', file: path.join(dir, 'test.sqlite') });
     return Object.assign(store, {
+      url: null,
       async dispose() {
         await store.close();
         fs.rmSync(dir, { recursive: true, force: true });
@@ -32,6 +37,7 @@ export async function openTestStore(): Promise<TestStore> {
   url.pathname = `/${name}`;
   const store = await openStore(parseDatabaseUrl(url.toString(), os.tmpdir()));
   return Object.assign(store, {
+    url: url.toString(),
     async dispose() {
       await store.close();
       await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
