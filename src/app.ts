@@ -13,7 +13,12 @@ import { createEligibilityStore } from './eligibility/store.ts';
 import type { EPrescriptionBase } from './eprescription/base.ts';
 import { createHealthRecord, type HealthRecord } from './eprescription/health-record.ts';
 import { createLocalEPrescriptionBase } from './eprescription/local-base.ts';
+import type { Logger } from './logger.ts';
 import { createMessagingService, type MessagingService } from './messaging/service.ts';
+import type { JournalBus } from './notifications/bus.ts';
+import { createEventStreams, type EventStreams } from './notifications/event-streams.ts';
+import { createMemoryBus } from './notifications/memory-bus.ts';
+import { createPostgresBus } from './notifications/postgres-bus.ts';
 import { type Clock, systemClock } from './time/clock.ts';
 
 /**
@@ -36,12 +41,32 @@ export interface App {
   eprescriptions: EPrescriptionBase;
   /** Patients' documents ("Mes documents"). */
   healthRecord: HealthRecord;
+  /** Journal hints between processes: in memory on SQLite, LISTEN/NOTIFY on PostgreSQL. */
+  bus: JournalBus;
+  /** Who may open which event stream (src/notifications/event-streams.ts). */
+  events: EventStreams;
   close(): Promise<void>;
 }
 
-export async function createApp(config: Config, deps: { clock?: Clock; store?: Store } = {}): Promise<App> {
+/** The bus for the store's engine; its problems are logged without personal data. */
+function createBus(store: Store, logger: Logger | undefined): JournalBus {
+  const onError = (error: unknown) =>
+    logger?.warn({ code: error instanceof Error ? error.name : 'unknown' }, 'journal bus listener failed');
+  if (store.engine === 'sqlite') return createMemoryBus({ onError });
+  return createPostgresBus({
+    db: store.db,
+    client: { connectionString: store.pool.options.connectionString },
+    log: (level, fields, message) => logger?.[level]({ bus: fields }, message),
+  });
+}
+
+export async function createApp(
+  config: Config,
+  deps: { clock?: Clock; store?: Store; logger?: Logger } = {},
+): Promise<App> {
   const clock = deps.clock ?? systemClock;
   const store = deps.store ?? (await openStore(config.database));
+  const bus = createBus(store, deps.logger);
   const audit = createAuditTrail(store, {
     // Without AUDIT_PSEUDONYM_KEY, the key file is read or created on first use.
     key:
@@ -79,9 +104,15 @@ export async function createApp(config: Config, deps: { clock?: Clock; store?: S
       attachmentLimits: config.attachments,
       prescriptions: eprescriptions,
       blobs,
+      bus,
     }),
     eprescriptions,
     healthRecord: createHealthRecord({ db: store.db, audit, prescriptions: eprescriptions }),
-    close: () => store.close(),
+    bus,
+    events: createEventStreams({ db: store.db, audit, realertMinutes: config.realtime.realertMinutes }),
+    close: async () => {
+      await bus.close();
+      await store.close();
+    },
   };
 }

@@ -119,7 +119,10 @@ export interface RealtimeConfig {
   realertMinutes: number;
   /** SSE comment lines that keep proxies and NAT open. */
   heartbeatSeconds: number;
-  /** Open event streams per signed-in person (per pharmacy for a professional); more answer 429. */
+  /**
+   * Open event streams per signed-in person (per pharmacy for a professional) and process; opening
+   * one more ends the oldest (`REPLACED`).
+   */
   maxStreamsPerPerson: number;
 }
 

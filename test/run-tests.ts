@@ -57,7 +57,9 @@ function buildWebApps(): Promise<void> {
   console.log('\n=== building the web apps (npm run build) ===');
   return new Promise((resolve, reject) => {
     const child = spawn('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build exited with ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`npm run build exited with ${code}`)),
+    );
   });
 }
 

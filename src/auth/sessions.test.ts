@@ -108,6 +108,22 @@ describe('sessions', () => {
     assert.ok(found.status === 'expired' && found.reason === 'absolute');
   });
 
+  it('keepAlive (an open event stream) counts as activity, up to the absolute limit', async () => {
+    const { id } = await sessions.create(patient);
+    // Heartbeats only, no request: never idle for 20 minutes.
+    for (let i = 0; i < 7; i++) {
+      clock.advance(15 * MINUTE);
+      assert.equal(await sessions.keepAlive(id), true);
+    }
+    assert.equal((await sessions.resolve(id)).status, 'active');
+    clock.advance(15 * MINUTE);
+    assert.equal(await sessions.keepAlive(id), false, 'past SESSION_MAX_HOURS');
+    const idle = await sessions.create(patient);
+    clock.advance(20 * MINUTE);
+    assert.equal(await sessions.keepAlive(idle.id), false, 'idle before the stream came back');
+    assert.equal(await sessions.keepAlive('not-a-session'), false);
+  });
+
   it('destroy ends the session for every reader', async () => {
     const { id } = await sessions.create(patient);
     const other = createSessionStore({

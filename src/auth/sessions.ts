@@ -37,6 +37,12 @@ export interface SessionStore {
    * once as `expired` (the caller audits it); afterwards it is `unknown`.
    */
   resolve(id: string): Promise<SessionLookup>;
+  /**
+   * Whether the session still lives (not logged out, not past its idle or absolute limit); if so
+   * it counts as activity. An open event stream asks this at every heartbeat: an app left open on
+   * a counter keeps its session until SESSION_MAX_HOURS, a closed tab lets it idle out.
+   */
+  keepAlive(id: string): Promise<boolean>;
   /** Ends a session everywhere; returns whose it was, or null when there was none. */
   destroy(id: string): Promise<SessionIdentity | null>;
 }
@@ -101,6 +107,21 @@ export function createSessionStore(deps: {
   policy: SessionPolicy;
 }): SessionStore {
   const { db, clock, policy } = deps;
+
+  /** Activity: `last_seen_at` moves forward, at most once per LAST_SEEN_RESOLUTION_MS. */
+  async function touch(
+    idSha256: string,
+    row: Pick<AuthSessionTable, 'last_seen_at'>,
+    now: Date,
+  ): Promise<void> {
+    if (now.getTime() - Date.parse(row.last_seen_at) < LAST_SEEN_RESOLUTION_MS) return;
+    row.last_seen_at = now.toISOString();
+    await db
+      .updateTable('auth_sessions')
+      .set({ last_seen_at: row.last_seen_at })
+      .where('id_sha256', '=', idSha256)
+      .execute();
+  }
 
   /** Sessions nobody came back for: removed at each login so the table stays small. */
   async function purgeAbandoned(q: Kysely<Schema>, now: Date): Promise<void> {
@@ -167,15 +188,21 @@ export function createSessionStore(deps: {
           ? { status: 'expired', identity: identityOf(row), reason: ended }
           : { status: 'unknown' };
       }
-      if (now.getTime() - Date.parse(row.last_seen_at) >= LAST_SEEN_RESOLUTION_MS) {
-        row.last_seen_at = now.toISOString();
-        await db
-          .updateTable('auth_sessions')
-          .set({ last_seen_at: row.last_seen_at })
-          .where('id_sha256', '=', idSha256)
-          .execute();
-      }
+      await touch(idSha256, row, now);
       return { status: 'active', session: sessionOf(id, row) };
+    },
+
+    async keepAlive(id) {
+      const idSha256 = sha256Hex(id);
+      const row = await db
+        .selectFrom('auth_sessions')
+        .select(['population', 'last_seen_at', 'expires_at'])
+        .where('id_sha256', '=', idSha256)
+        .executeTakeFirst();
+      const now = clock.now();
+      if (row === undefined || sessionEnd(row, now, policy) !== null) return false;
+      await touch(idSha256, row, now);
+      return true;
     },
 
     async destroy(id) {

@@ -10,8 +10,8 @@ import type { CliOutput } from './output.ts';
  * when configured, listens, prints what it serves, and shuts down cleanly on SIGINT/SIGTERM.
  */
 export async function runServe(config: Config, output: CliOutput): Promise<void> {
-  const app = await createApp(config);
   const logger = createLogger(config.logLevel);
+  const app = await createApp(config, { logger });
   if (config.demoData === 'auto') await ensureDemoData(app, output);
   const server = buildHttpServer(app, logger);
   await server.listen({ host: config.host, port: config.port });
@@ -36,7 +36,7 @@ export async function runServe(config: Config, output: CliOutput): Promise<void>
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    await server.close();
+    await server.close(); // ends the event streams first (SHUTDOWN)
     await app.close();
     process.exit(0);
   };

@@ -12,6 +12,7 @@ import { csrfHook } from './hooks/csrf.ts';
 import { sessionHook } from './hooks/session.ts';
 import { authRoutes } from './routes/auth.ts';
 import { credentialRoutes } from './routes/credentials.ts';
+import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
 import { idpRoutes } from './routes/idp.ts';
@@ -73,6 +74,7 @@ export function buildHttpServer(app: App, logger: Logger): FastifyInstance {
   server.register(patientMessagingRoutes(app, api));
   server.register(teamMessagingRoutes(app, api));
   server.register(teamTemplateRoutes(app, api));
+  server.register(eventRoutes(app, api));
   server.register(openApiRoutes(api));
   server.register(webAppRoutes(app.config.webDir));
   return server;

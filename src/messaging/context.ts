@@ -4,6 +4,7 @@ import type { AuditTrail } from '../audit/trail.ts';
 import type { Store } from '../db/connect.ts';
 import type { EligibilityService } from '../eligibility/service.ts';
 import type { EPrescriptionBase } from '../eprescription/base.ts';
+import type { JournalBus } from '../notifications/bus.ts';
 import type { Clock } from '../time/clock.ts';
 import type { QuotaLimits } from './limits.ts';
 import type { Perform } from './perform.ts';
@@ -28,6 +29,8 @@ export interface MessagingDeps {
   prescriptions?: EPrescriptionBase;
   /** For "today" in status dates; default Europe/Paris. */
   timeZone?: string;
+  /** Where the journal hints of committed actions go (the real-time channel); none: no hints. */
+  bus?: Pick<JournalBus, 'publish'>;
 }
 
 export interface MessagingContext extends MessagingDeps {

@@ -3,6 +3,8 @@ import type { AuditActor, AuditResult, AuditTrail } from '../audit/trail.ts';
 import type { Store } from '../db/connect.ts';
 import type { Schema } from '../db/schema.ts';
 import { DomainError } from '../domain-error.ts';
+import { hintsOf, type JournalBus } from '../notifications/bus.ts';
+import { takeAppended } from '../notifications/journal.ts';
 
 /**
  * One acknowledged action (design note §3.2): checks, then one transaction that writes the
@@ -48,8 +50,13 @@ export function notFound(
   return error;
 }
 
-export function createPerformer(deps: { store: Store; audit: AuditTrail }) {
-  const { store, audit } = deps;
+export function createPerformer(deps: {
+  store: Store;
+  audit: AuditTrail;
+  /** Receives the journal hints once the transaction that appended the entries has committed. */
+  bus?: Pick<JournalBus, 'publish'> | undefined;
+}) {
+  const { store, audit, bus } = deps;
   const entry = (trace: Trace, result: AuditResult, reason: string | null) => ({
     actor: trace.actor,
     action: trace.action,
@@ -65,13 +72,19 @@ export function createPerformer(deps: { store: Store; audit: AuditTrail }) {
     body: (transact: Transact, trace: Trace) => Promise<T>,
   ): Promise<T> {
     let recorded = false;
-    const transact: Transact = (work) =>
-      store.db.transaction().execute(async (trx) => {
+    const transact: Transact = async (work) => {
+      let appended: ReturnType<typeof takeAppended> = [];
+      const result = await store.db.transaction().execute(async (trx) => {
         const result = await work(trx);
         await audit.record(entry(trace, 'success', trace.reason), trx);
         recorded = true;
+        appended = takeAppended(trx);
         return result;
       });
+      // Committed: now readers can see the entries the hints announce.
+      if (bus && appended.length > 0) bus.publish(hintsOf(appended, (m) => audit.patientPseudonym(m)));
+      return result;
+    };
     try {
       const result = await body(transact, trace);
       if (!recorded) await audit.record(entry(trace, 'success', trace.reason));

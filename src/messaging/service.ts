@@ -22,7 +22,7 @@ export type { ActionContext, PatientActor, TeamMember } from './actors.ts';
 export type { MessagingDeps };
 
 export function createMessagingService(deps: MessagingDeps): MessagingService {
-  const ctx = { ...deps, perform: createPerformer({ store: deps.store, audit: deps.audit }) };
+  const ctx = { ...deps, perform: createPerformer(deps) };
   return {
     patient: createPatientMessaging(ctx),
     team: createTeamMessaging(ctx),

@@ -43,6 +43,34 @@ export interface JournalEntry<K extends string = string> {
   at: string;
 }
 
+/** Whose journal: a mailbox's or a patient's. */
+export type JournalStream = { kind: 'mailbox'; mailboxId: string } | { kind: 'patient'; matricule: string };
+
+export interface AppendedEntry {
+  stream: JournalStream;
+  seq: number;
+}
+
+/**
+ * What each open transaction appended, so that whoever commits it can publish the hints after
+ * the commit (a hint must never announce an entry that readers cannot see yet, nor one that
+ * rolled back). Keyed by the transaction object: forgotten with it.
+ */
+const appendedBy = new WeakMap<object, AppendedEntry[]>();
+
+function remember(trx: Kysely<Schema>, entry: AppendedEntry): void {
+  const list = appendedBy.get(trx);
+  if (list) list.push(entry);
+  else appendedBy.set(trx, [entry]);
+}
+
+/** The entries appended through `trx` so far (then forgotten): call it just before committing. */
+export function takeAppended(trx: Kysely<Schema>): AppendedEntry[] {
+  const list = appendedBy.get(trx) ?? [];
+  appendedBy.delete(trx);
+  return list;
+}
+
 export async function appendMailboxJournal(
   trx: Kysely<Schema>,
   mailboxId: string,
@@ -60,6 +88,7 @@ export async function appendMailboxJournal(
     .executeTakeFirstOrThrow();
   const seq = Number(head.seq);
   await trx.insertInto('mailbox_journal').values({ mailbox_id: mailboxId, seq, kind, ref, at }).execute();
+  remember(trx, { stream: { kind: 'mailbox', mailboxId }, seq });
   return seq;
 }
 
@@ -80,6 +109,7 @@ export async function appendPatientJournal(
     .executeTakeFirstOrThrow();
   const seq = Number(head.seq);
   await trx.insertInto('patient_journal').values({ matricule, seq, kind, ref, at }).execute();
+  remember(trx, { stream: { kind: 'patient', matricule }, seq });
   return seq;
 }
 

@@ -46,8 +46,11 @@ export async function startServer(options: {
   return {
     app,
     base: `http://127.0.0.1:${address.port}`,
-    // The store belongs to the test: closing the server leaves it open.
-    close: () => server.close(),
+    // The store belongs to the test: closing the server leaves it open (the bus is the app's).
+    close: async () => {
+      await server.close();
+      await app.bus.close();
+    },
   };
 }
 
