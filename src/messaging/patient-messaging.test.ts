@@ -68,6 +68,16 @@ describe('patient: which pharmacies', () => {
     assert.match(expired.explanation, /20 février 2026/);
     await assert.rejects(f.service.patient.checkPharmacy(camille, '123'), { code: 'INVALID_FINESS' });
   });
+
+  it('gives the whole history, the refused pharmacies with the reason', async () => {
+    const history = await f.service.patient.pharmacyHistory(camille);
+    const byFiness = new Map(history.map((p) => [p.finess, p]));
+    assert.equal(byFiness.get(MARKET)?.verdict.eligible, true);
+    const expired = byFiness.get(EXPIRED);
+    assert.equal(expired?.verdict.eligible, false);
+    assert.equal(expired?.verdict.eligible === false && expired.verdict.reason, 'EXPIRED');
+    assert.match(expired?.explanation ?? '', /20 février 2026/);
+  });
 });
 
 describe('patient: starting a conversation', () => {
@@ -285,6 +295,7 @@ describe('patient: replying, listing, reading', () => {
     const actions = new Set(records.map((r) => `${r.action}:${r.result}`));
     for (const expected of [
       'messaging.pharmacies.list:success',
+      'messaging.pharmacies.history:success',
       'messaging.pharmacy.check:success',
       'messaging.conversation.start:success',
       'messaging.conversation.start:denied',

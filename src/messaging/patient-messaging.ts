@@ -1,5 +1,5 @@
 import type { ProcessedAttachment } from '../attachments/attachment.ts';
-import type { PharmacyVerdict, WritablePharmacy } from '../eligibility/service.ts';
+import type { HistoryEntry, PharmacyVerdict, WritablePharmacy } from '../eligibility/service.ts';
 import { appendPatientJournal } from '../notifications/journal.ts';
 import type { ActionContext, PatientActor } from './actors.ts';
 import type { MessagingContext } from './context.ts';
@@ -40,6 +40,11 @@ export type PatientConversationDetail = ConversationDetail<PatientConversationSu
 export interface PatientMessaging {
   /** The pharmacies this patient may write to today, with the eligibility explanation. */
   eligiblePharmacies(patient: PatientActor, context?: ActionContext): Promise<WritablePharmacy[]>;
+  /**
+   * Every pharmacy of the patient's reimbursement history, eligible or not, each with its verdict
+   * and explanation: the patient app lists the ones they cannot write to, and says why.
+   */
+  pharmacyHistory(patient: PatientActor, context?: ActionContext): Promise<HistoryEntry[]>;
   /** Why a pharmacy is (not) open to this patient. */
   checkPharmacy(patient: PatientActor, finess: string, context?: ActionContext): Promise<PharmacyVerdict>;
   startConversation(
@@ -84,6 +89,12 @@ export function createPatientMessaging(ctx: MessagingContext): PatientMessaging 
     eligiblePharmacies(patient, context) {
       return perform(trace(patient, 'messaging.pharmacies.list', context), () =>
         eligibility.writablePharmacies(patient.matricule),
+      );
+    },
+
+    pharmacyHistory(patient, context) {
+      return perform(trace(patient, 'messaging.pharmacies.history', context), () =>
+        eligibility.history(patient.matricule),
       );
     },
 

@@ -143,6 +143,11 @@ describe('messaging over HTTP', () => {
     assert.equal(why.status, 200);
     assert.equal(why.json.verdict.eligible, false);
     assert.equal(why.json.explanation, expired.explanation);
+    const whole = await patient.call('GET', '/api/patient/pharmacy-history');
+    assert.equal(whole.status, 200);
+    const listedExpired = whole.json.pharmacies.find((p: Json) => p.finess === expired.finess);
+    assert.equal(listedExpired?.verdict.reason, 'EXPIRED');
+    assert.equal(listedExpired?.explanation, expired.explanation);
 
     const documents = (await patient.call('GET', '/api/patient/documents')).json.documents as Json[];
     const refused = await patient.call('POST', '/api/patient/conversations', {
@@ -208,6 +213,9 @@ describe('messaging over HTTP', () => {
     assert.equal(file.headers.get('content-type'), 'application/pdf');
     assert.match(file.headers.get('content-disposition') ?? '', /^attachment; filename=/);
     assert.equal(file.headers.get('x-content-type-options'), 'nosniff');
+    const thumbnail = await patient.call('GET', `/api/patient/attachments/${attachmentId}/thumbnail`);
+    assert.equal(thumbnail.status, 200);
+    assert.equal(thumbnail.headers.get('content-type'), 'image/jpeg');
     assert.match(file.headers.get('content-security-policy') ?? '', /sandbox/);
     assert.equal(
       Buffer.from(await file.response.arrayBuffer())
@@ -309,6 +317,7 @@ describe('messaging over HTTP', () => {
       text: 'x',
     });
     await expect404(otherPatient, 'GET', `/api/patient/attachments/${attachmentId}`);
+    await expect404(otherPatient, 'GET', `/api/patient/attachments/${attachmentId}/thumbnail`);
 
     for (const finess of [otherPharmacy.finess, FINESS]) {
       const path = `/api/pharmacies/${finess}/conversations/${conversationId}`;
@@ -371,6 +380,8 @@ describe('messaging over HTTP', () => {
       ['get', '/api/patient/conversations/{id}'],
       ['post', '/api/patient/conversations/{id}/messages'],
       ['get', '/api/patient/attachments/{attachmentId}'],
+      ['get', '/api/patient/attachments/{attachmentId}/thumbnail'],
+      ['get', '/api/patient/pharmacy-history'],
       ['get', '/api/pharmacies/{finess}/conversations'],
       ['get', '/api/pharmacies/{finess}/conversations/{id}'],
       ['post', '/api/pharmacies/{finess}/conversations/{id}/claim'],

@@ -1,13 +1,8 @@
 import '../shared/dsfr.ts';
+import './dsfr-csp.css';
+import './app.css';
 import { render } from 'preact';
-
-function App() {
-  return (
-    <main class="fr-container fr-py-4w">
-      <h1>Messagerie avec ma pharmacie</h1>
-    </main>
-  );
-}
+import { App } from './app.tsx';
 
 const root = document.getElementById('app');
 if (root) render(<App />, root);

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.ts';
+import { downloadHeaders } from '../../attachments/download.ts';
+import { DomainError } from '../../domain-error.ts';
 import type { PatientActor } from '../../messaging/service.ts';
 import { actionContext, patientActor } from '../actor.ts';
 import type { ApiRegistry } from '../api-routes.ts';
@@ -40,6 +42,11 @@ const verdict = z.object({
   verdict: z.looseObject({ eligible: z.boolean(), reason: z.string().optional() }),
   explanation: z.string(),
 });
+const historyEntry = pharmacy.omit({ mailboxAddress: true, eligibleUntil: true, explanation: true }).extend({
+  mailboxAddress: z.string().nullable(),
+  verdict: verdict.shape.verdict,
+  explanation: z.string().describe('French: until when, or why not'),
+});
 const healthDocument = z.object({
   id: z.string(),
   kind: z.enum(['eprescription', 'document']),
@@ -76,6 +83,25 @@ export function patientMessagingRoutes(app: App, api: ApiRegistry): FastifyPlugi
         return {
           pharmacies: await patient.eligiblePharmacies(patientActor(request), actionContext(request)),
         };
+      },
+    });
+
+    api.route(server, {
+      method: 'GET',
+      url: '/api/patient/pharmacy-history',
+      summary:
+        "Every pharmacy of the patient's reimbursement history, eligible or not, with the verdict and its French explanation",
+      tags: TAGS,
+      access: 'session',
+      responses: {
+        200: {
+          description: 'The history, newest dispensation first',
+          schema: z.object({ pharmacies: z.array(historyEntry) }),
+        },
+      },
+      async handler({ request, reply }) {
+        reply.header('cache-control', 'no-store');
+        return { pharmacies: await patient.pharmacyHistory(patientActor(request), actionContext(request)) };
       },
     });
 
@@ -200,6 +226,28 @@ export function patientMessagingRoutes(app: App, api: ApiRegistry): FastifyPlugi
           actionContext(request),
         );
         return sendAttachment(reply, app.blobs, found);
+      },
+    });
+
+    api.route(server, {
+      method: 'GET',
+      url: '/api/patient/attachments/:attachmentId/thumbnail',
+      summary: 'The JPEG thumbnail of a photo or of the first page of a PDF (when `hasThumbnail`)',
+      tags: TAGS,
+      access: 'session',
+      params: z.object({ attachmentId: id }),
+      responses: { 200: { description: 'A JPEG (nosniff, sandboxing CSP)' } },
+      async handler({ params, request, reply }) {
+        const found = await patient.attachment(
+          patientActor(request),
+          params.attachmentId,
+          actionContext(request),
+        );
+        if (!found.thumbnail) throw new DomainError('NOT_FOUND', 'Aucun aperçu pour cette pièce jointe.');
+        const bytes = await app.blobs.get(found.thumbnail.sha256);
+        return reply
+          .headers(downloadHeaders({ fileName: 'apercu.jpg', mediaType: 'image/jpeg' }, bytes.length))
+          .send(bytes);
       },
     });
   };
