@@ -81,6 +81,10 @@ export const teamConversation = z
     }),
     claimedBy: z.object({ rpps: z.string(), name: z.string() }).nullable(),
     unread: z.boolean().describe('A patient message this team member (not the team) has not read yet'),
+    latestPatientAttachments: z
+      .array(z.object({ kind: z.enum(['image', 'pdf']), prescriptionNumbers: z.array(z.string()) }))
+      .optional()
+      .describe("In listings only: the files of the patient's latest message (kind, e-prescription numbers)"),
   })
   .meta({ id: 'TeamConversation' });
 

@@ -3,6 +3,7 @@ import type { Schema } from '../db/schema.ts';
 import { DomainError } from '../domain-error.ts';
 import { MESSAGING_LIMITS } from './limits.ts';
 import {
+  type LatestPatientAttachment,
   type Page,
   type PatientConversationSummary,
   patientSummary,
@@ -111,13 +112,43 @@ export async function listTeamConversations(
       break;
   }
   const rows = await newestFirst(q, after, limit).execute();
-  return page(rows, limit, (row) =>
-    teamSummary(
+  const latest = await latestPatientAttachments(
+    db,
+    rows.slice(0, limit).map((row) => row.id),
+  );
+  return page(rows, limit, (row) => ({
+    ...teamSummary(
       row,
       row.given_name !== null && row.family_name !== null ? `${row.given_name} ${row.family_name}` : null,
       row.last_read_position ?? 0,
     ),
-  );
+    latestPatientAttachments: latest.get(row.id) ?? [],
+  }));
+}
+
+/** The files of each conversation's latest patient message (kind and e-prescription numbers). */
+async function latestPatientAttachments(
+  db: Kysely<Schema>,
+  conversationIds: string[],
+): Promise<Map<string, LatestPatientAttachment[]>> {
+  const found = new Map<string, LatestPatientAttachment[]>();
+  if (conversationIds.length === 0) return found;
+  const rows = await db
+    .selectFrom('message_attachments as a')
+    .innerJoin('messages as m', 'm.id', 'a.message_id')
+    .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+    .select(['a.conversation_id', 'a.kind', 'a.prescription_numbers'])
+    .where('m.conversation_id', 'in', conversationIds)
+    .whereRef('m.position', '=', 'c.last_patient_position')
+    .orderBy('a.conversation_id')
+    .orderBy('a.position')
+    .execute();
+  for (const row of rows) {
+    const list = found.get(row.conversation_id) ?? [];
+    list.push({ kind: row.kind, prescriptionNumbers: JSON.parse(row.prescription_numbers) as string[] });
+    found.set(row.conversation_id, list);
+  }
+  return found;
 }
 
 export async function listPatientConversations(

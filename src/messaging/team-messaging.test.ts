@@ -11,6 +11,7 @@ import {
   type MessagingFixture,
   marketSoftware,
   openMessagingFixture,
+  pdf,
   photo,
 } from '../../test/helpers/messaging-fixture.ts';
 import { openTestStore } from '../../test/helpers/test-store.ts';
@@ -79,6 +80,27 @@ describe('team: reading', () => {
     const before = (await readMailboxJournal(f.store.db, mailbox, 0)).length;
     await f.service.team.open(bob, id);
     assert.equal((await readMailboxJournal(f.store.db, mailbox, 0)).length, before);
+  });
+
+  it("lists what the patient's latest message carried, without marking it read", async () => {
+    const id = await start();
+    const listed = async () =>
+      (await f.service.team.listConversations(bob, MARKET, { limit: 100 })).items.find((c) => c.id === id);
+    assert.deepEqual((await listed())?.latestPatientAttachments, [
+      { kind: 'image', prescriptionNumbers: [] },
+    ]);
+    f.clock.advance(1000);
+    await f.service.patient.reply(camille, id, {
+      text: 'Et la suite.',
+      attachments: [photo(undefined, ['EP0123456789AB']), pdf()],
+    });
+    await f.service.team.reply(alice, id, { text: 'Bien reçu.' });
+    const seen = await listed();
+    assert.deepEqual(seen?.latestPatientAttachments, [
+      { kind: 'image', prescriptionNumbers: ['EP0123456789AB'] },
+      { kind: 'pdf', prescriptionNumbers: [] },
+    ]);
+    assert.equal(seen?.unread, true, 'listing does not mark it read');
   });
 });
 

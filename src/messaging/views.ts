@@ -63,6 +63,17 @@ export interface TeamConversationSummary {
   messageCount: number;
   /** A patient message this team member (not the team) has not read yet. */
   unread: boolean;
+  /**
+   * In the team listing only: what the patient's latest message carried (one entry per file, no
+   * file names), so a counter workstation can announce it ("Ordonnance numérique + 1 photo")
+   * without opening the conversation, which would mark it read.
+   */
+  latestPatientAttachments?: LatestPatientAttachment[];
+}
+
+export interface LatestPatientAttachment {
+  kind: 'image' | 'pdf';
+  prescriptionNumbers: string[];
 }
 
 export interface Page<T> {

@@ -1,13 +1,7 @@
 import '../shared/dsfr.ts';
+import './app.css';
 import { render } from 'preact';
-
-function App() {
-  return (
-    <main class="fr-container fr-py-4w">
-      <h1>Comptoir</h1>
-    </main>
-  );
-}
+import { App } from './app.tsx';
 
 const root = document.getElementById('app');
 if (root) render(<App />, root);
