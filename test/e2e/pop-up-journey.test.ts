@@ -7,6 +7,7 @@ import { DEMO_ACCOUNTS, DEMO_PHARMACY } from '../../src/demo/accounts.ts';
 import { tempDir } from '../auth/test-server.ts';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.ts';
 import { openTestStore, type TestStore, testEngine } from '../helpers/test-store.ts';
+import { recordAlerts, recordedAlerts } from './harness/alert-recorder.ts';
 import { seriousViolations } from './harness/axe.ts';
 import { launchChromium, watchConsole } from './harness/chromium.ts';
 import { type CuttableProxy, startCuttableProxy } from './harness/cuttable-proxy.ts';
@@ -114,7 +115,8 @@ describe('the pop-up journey, in Chromium', {
     await assertAccessible(patient.page, 'patient home');
 
     // Three workstations of the pharmacy: A, B, and B behind a network that will drop.
-    const ws1 = await open('workstation 1 (A)', a.base, COUNTER);
+    const ws1 = await open('workstation 1 (A)', a.base, COUNTER, { permissions: ['notifications'] });
+    await recordAlerts(ws1.context);
     const ws2 = await open('workstation 2 (B)', b.base, COUNTER);
     const ws3 = await open('workstation 3 (B, flaky network)', b.base, COUNTER, {
       proxy: { server: proxy.url, bypass: '<-loopback>' },
@@ -127,6 +129,12 @@ describe('the pop-up journey, in Chromium', {
       await signIn(ws.page, `${ws.base}/pharmacie/`, who.rpps);
       await liveStream(ws.page);
     }
+    // Claire turns the sound on (browsers need a gesture) and, if asked, desktop notifications.
+    // Any click arms the sound (the « Activer le son » button goes away with the first gesture).
+    await ws1.page.getByTestId('pharmacy-name').click();
+    await ws1.page.getByRole('button', { name: 'Activer le son' }).waitFor({ state: 'detached' });
+    const enableNotifications = ws1.page.getByTestId('enable-notifications');
+    if (await enableNotifications.isVisible()) await enableNotifications.click();
     await shots.take(ws1.page, 'counter-inbox-before');
     await assertAccessible(ws1.page, 'counter inbox');
 
@@ -172,13 +180,19 @@ describe('the pop-up journey, in Chromium', {
     proxy.cut();
     await ws3.page.locator('[data-testid="stream-state"]:not([data-state="live"])').waitFor();
 
+    const accepted = patient.page.waitForResponse(
+      (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/patient/conversations',
+    );
     const sentAt = Date.now();
     await patient.page.getByTestId('composer-send').click();
+    assert.equal((await accepted).status(), 201);
+    const acceptedAt = Date.now();
     const popups = [ws1, ws2].map(async (ws) => {
       const item = ws.page.locator('[data-testid^="popup-item-"]').first();
       await item.waitFor({ timeout: 10_000 });
       return {
         elapsed: Date.now() - sentAt,
+        afterAccepted: Date.now() - acceptedAt,
         text: (await item.textContent()) ?? '',
         id: (await item.getAttribute('data-testid'))?.replace('popup-item-', '') ?? '',
       };
@@ -186,7 +200,15 @@ describe('the pop-up journey, in Chromium', {
     const [on1, on2] = await Promise.all(popups);
     assert.ok(on1 && on2);
     console.log(
-      `send → pop-up: ${on1.elapsed} ms on process A, ${on2.elapsed} ms on process B (includes the upload)`,
+      `send → pop-up: ${on1.elapsed} ms on process A, ${on2.elapsed} ms on process B from the click ` +
+        `(upload and attachment checks included); ${on1.afterAccepted} / ${on2.afterAccepted} ms ` +
+        'after the patient saw the server accept it',
+    );
+    const alerts = await recordedAlerts(ws1.page);
+    assert.ok(alerts.beeps > 0, 'the pop-up beeps');
+    assert.ok(
+      alerts.notifications.some((n) => /Camille Martin/.test(n)),
+      `a desktop notification names the patient: ${JSON.stringify(alerts.notifications)}`,
     );
     for (const popup of [on1, on2]) {
       assert.match(popup.text, /Camille Martin/);

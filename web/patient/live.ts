@@ -11,7 +11,6 @@ type Listener = (event: LiveEvent) => void;
 
 const listeners = new Set<Listener>();
 const OFFLINE_GRACE_MS = 4000;
-const RESTART_PAUSE_MS = 3000;
 
 function dispatch(event: LiveEvent): void {
   for (const listener of listeners) listener(event);
@@ -48,12 +47,8 @@ export function useLiveStream(enabled: boolean): LiveStatus {
     };
   }, []);
 
-  // Bumped to open a new stream after the server's SHUTDOWN (another process takes over).
-  const [generation, setGeneration] = useState(0);
-
   useEffect(() => {
     if (!enabled) return;
-    let reopen: ReturnType<typeof setTimeout> | undefined;
     // A reconnection is often a matter of a second: say "offline" only when it lasts.
     let pending: ReturnType<typeof setTimeout> | undefined;
     const stream = openJournalStream('/api/patient/events', {
@@ -63,17 +58,13 @@ export function useLiveStream(enabled: boolean): LiveStatus {
         clearTimeout(pending);
         if (state === 'offline') pending = setTimeout(() => setStatus({ state, reason }), OFFLINE_GRACE_MS);
         else if (state !== 'connecting') setStatus({ state, reason });
-        if (state === 'ended' && reason === 'SHUTDOWN') {
-          reopen = setTimeout(() => setGeneration((g) => g + 1), RESTART_PAUSE_MS);
-        }
       },
     });
     return () => {
       clearTimeout(pending);
-      clearTimeout(reopen);
       stream.close();
     };
-  }, [enabled, generation]);
+  }, [enabled]);
 
   return browserOnline ? status : { state: 'browser-offline' };
 }

@@ -1,5 +1,4 @@
 import '../shared/dsfr.ts';
-import './dsfr-csp.css';
 import './app.css';
 import { render } from 'preact';
 import { App } from './app.tsx';

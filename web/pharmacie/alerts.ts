@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../shared/api.ts';
-import type { JournalEvent, StreamState } from '../shared/events.ts';
+import { type JournalEvent, openJournalStream, type StreamState } from '../shared/events.ts';
 import { showDesktopNotification } from './desktop.ts';
 import { attachmentSummary, patientName } from './format.ts';
 import { isOpenAt, parseOpeningHours } from './hours.ts';
 import { debounce, dispatchLive } from './live.ts';
 import { go, href } from './router.ts';
 import { beep } from './sound.ts';
-import { DEFAULT_REALERT_MINUTES, openCounterStream } from './stream.ts';
+import { counterSettings, DEFAULT_REALERT_MINUTES } from './stream.ts';
 import type { Page, TeamConversation } from './types.ts';
 
 /**
@@ -139,10 +139,10 @@ export function useCounterLive(finess: string, pharmacyName: string, viewing: st
       dispatchLive(event);
     };
 
-    const connection = openCounterStream(`${base}/events`, {
+    const connection = openJournalStream(`${base}/events`, {
       onEvent,
-      onReady(info) {
-        setSettings({ realertMinutes: info.realertMinutes, openingHours: info.openingHours });
+      onReady(ready) {
+        setSettings(counterSettings(ready));
         refresh();
         dispatchLive({ kind: 'resync' });
       },

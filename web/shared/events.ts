@@ -4,8 +4,10 @@
  *
  * Every journal entry arrives as `event: journal`, `id: <seq>`, data
  * `{ seq, kind, conversationId, at }` (ids and counters only: content is fetched through the API);
- * `event: ready` data `{ seq }` says the replay is done and the stream is live; `event: end` data
- * `{ reason }` says the server closed it for good (session ended, replaced by a newer stream).
+ * `event: ready` says the replay is done and the stream is live (its data: `seq`, and whatever the
+ * stream adds — the pharmacy's re-alert delay and opening hours); `event: end` data `{ reason }`
+ * says the server closed it: for good (session ended, replaced by a newer stream), or, with
+ * SHUTDOWN, because that server is restarting — then this reconnects after a pause.
  * The browser's EventSource reconnects by itself and sends Last-Event-ID; when it gives up (the
  * server answered an error), this reopens after a pause with `?lastEventId=` so nothing is missed.
  */
@@ -18,10 +20,19 @@ export interface JournalEvent {
 
 export type StreamState = 'connecting' | 'live' | 'offline' | 'ended';
 
+export interface ReadyEvent {
+  seq: number;
+  /** False on the page's first `ready`, true after a reconnection (what it replayed was missed live). */
+  resumed: boolean;
+  /** The whole `ready` payload, for what a stream adds to `seq`. */
+  data: Record<string, unknown>;
+}
+
 export interface StreamHandlers {
-  onEvent(event: JournalEvent): void;
-  /** The replay is done and the stream is live at `seq`: a good moment to refresh lists. */
-  onReady?(seq: number): void;
+  /** `replay`: the entry came before the page's first `ready` (history, not news). */
+  onEvent(event: JournalEvent, replay: boolean): void;
+  /** The replay is done and the stream is live: a good moment to refresh lists. */
+  onReady?(ready: ReadyEvent): void;
   onState?(state: StreamState, reason?: string): void;
 }
 
@@ -30,9 +41,14 @@ export function openJournalStream(url: string, handlers: StreamHandlers): { clos
   let source: EventSource | null = null;
   let retry: ReturnType<typeof setTimeout> | null = null;
   let stopped = false;
+  let everReady = false;
   let failures = 0;
 
-  const connect = () => {
+  const reopen = (delayMs: number) => {
+    retry = setTimeout(connect, delayMs);
+  };
+
+  function connect() {
     const target = lastSeq === null ? url : `${url}${url.includes('?') ? '&' : '?'}lastEventId=${lastSeq}`;
     handlers.onState?.('connecting');
     source = new EventSource(target);
@@ -40,19 +56,28 @@ export function openJournalStream(url: string, handlers: StreamHandlers): { clos
       const event = JSON.parse((message as MessageEvent<string>).data) as JournalEvent;
       if (lastSeq !== null && event.seq <= lastSeq) return;
       lastSeq = event.seq;
-      handlers.onEvent(event);
+      handlers.onEvent(event, !everReady);
     });
     source.addEventListener('ready', (message) => {
-      const { seq } = JSON.parse((message as MessageEvent<string>).data) as { seq: number };
+      const data = JSON.parse((message as MessageEvent<string>).data) as Record<string, unknown>;
+      const seq = typeof data.seq === 'number' ? data.seq : 0;
       lastSeq = Math.max(lastSeq ?? 0, seq);
       failures = 0;
+      const resumed = everReady;
+      everReady = true;
       handlers.onState?.('live');
-      handlers.onReady?.(seq);
+      handlers.onReady?.({ seq, resumed, data });
     });
     source.addEventListener('end', (message) => {
       const { reason } = JSON.parse((message as MessageEvent<string>).data) as { reason: string };
-      stopped = true;
       source?.close();
+      if (reason === 'SHUTDOWN') {
+        // A server restarting (a deployment): come back by itself, spread over a few seconds.
+        handlers.onState?.('offline', reason);
+        reopen(2000 + Math.random() * 3000);
+        return;
+      }
+      stopped = true;
       handlers.onState?.('ended', reason);
     });
     source.onerror = () => {
@@ -61,10 +86,11 @@ export function openJournalStream(url: string, handlers: StreamHandlers): { clos
       if (source?.readyState === EventSource.CLOSED) {
         // The browser gave up (an error status): reopen ourselves, backing off up to 30 s.
         failures += 1;
-        retry = setTimeout(connect, Math.min(30_000, 1000 * 2 ** Math.min(failures, 5)));
+        reopen(Math.min(30_000, 1000 * 2 ** Math.min(failures, 5)));
       }
     };
-  };
+  }
+
   connect();
   return {
     close() {

@@ -15,7 +15,8 @@ export const WEB_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' blob:",
+  // DSFR's stylesheet draws its small icons (checkbox tick, select arrow, logo) as data: SVGs.
+  "img-src 'self' blob: data:",
   "font-src 'self'",
   "connect-src 'self'",
   "media-src 'self' blob:",
