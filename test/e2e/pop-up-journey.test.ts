@@ -40,6 +40,8 @@ describe('the pop-up journey, in Chromium', {
   let proxy: CuttableProxy;
   let browser: Browser;
   const consoles: { name: string; problems: string[] }[] = [];
+  /** Every origin the browsers asked something of: the two servers only, never a third party. */
+  const origins = new Set<string>();
   const shots = screenshotsFor('pop-up-journey');
 
   before(async () => {
@@ -82,6 +84,7 @@ describe('the pop-up journey, in Chromium', {
     const page = await context.newPage();
     // The workstation behind the cuttable proxy logs the loads the cut broke, and only those.
     consoles.push({ name, ...watchConsole(page, { networkMayFail: options.proxy !== undefined }) });
+    context.on('request', (request) => origins.add(new URL(request.url()).origin));
     return { context, page, base };
   }
 
@@ -111,7 +114,7 @@ describe('the pop-up journey, in Chromium', {
       (await patient.page.getByTestId('secure-address').textContent()) ?? '',
       new RegExp(`${camille.matricule}@patient\\.mssante\\.fr`),
     );
-    await shots.take(patient.page, 'patient-home');
+    await shots.take(patient.page, 'patient-home', { fullPage: true });
     await assertAccessible(patient.page, 'patient home');
 
     // Three workstations of the pharmacy: A, B, and B behind a network that will drop.
@@ -155,7 +158,7 @@ describe('the pop-up journey, in Chromium', {
       0,
       'no way to write there',
     );
-    await shots.take(patient.page, 'patient-pharmacies');
+    await shots.take(patient.page, 'patient-pharmacies', { fullPage: true });
     await assertAccessible(patient.page, 'patient pharmacy list');
 
     // The composer: a photo from the phone camera and an e-prescription from "Mes documents".
@@ -173,7 +176,7 @@ describe('the pop-up journey, in Chromium', {
       .getByTestId('composer-camera')
       .setInputFiles({ name: 'IMG_2041.jpg', mimeType: 'image/jpeg', buffer: photo });
     await patient.page.locator('[data-testid^="document-"]').first().check();
-    await shots.take(patient.page, 'patient-composer');
+    await shots.take(patient.page, 'patient-composer', { fullPage: true });
     await assertAccessible(patient.page, 'patient composer');
 
     // The network of workstation 3 drops before the send.
@@ -220,7 +223,7 @@ describe('the pop-up journey, in Chromium', {
     assert.match(await ws1.page.title(), /^\(\d+\)/, 'the unread count is in the tab title');
     await shots.take(ws1.page, 'counter-popup-A');
     await shots.take(ws2.page, 'counter-popup-B');
-    await shots.take(patient.page, 'patient-sent');
+    await shots.take(patient.page, 'patient-sent', { fullPage: true });
 
     // Workstation 3 comes back: the missed event is replayed, the pop-up shows.
     proxy.restore();
@@ -260,7 +263,7 @@ describe('the pop-up journey, in Chromium', {
       .first()
       .waitFor({ timeout: 10_000 });
     await patient.page.getByTestId('reply-text').waitFor();
-    await shots.take(patient.page, 'patient-reply-received');
+    await shots.take(patient.page, 'patient-reply-received', { fullPage: true });
     await assertAccessible(patient.page, 'patient conversation');
 
     await ws1.page.getByTestId('close-conversation').click();
@@ -268,10 +271,11 @@ describe('the pop-up journey, in Chromium', {
     if (await confirm.count()) await confirm.click();
     await patient.page.getByTestId('conversation-closed').waitFor({ timeout: 10_000 });
     assert.equal(await patient.page.getByTestId('reply-text').count(), 0, 'no reply box once closed');
-    await shots.take(patient.page, 'patient-closed');
+    await shots.take(patient.page, 'patient-closed', { fullPage: true });
     await shots.take(ws1.page, 'counter-closed');
 
     for (const { name, problems } of consoles) assert.deepEqual(problems, [], `${name}: console errors`);
+    assert.deepEqual([...origins].sort(), [a.base, b.base].sort(), 'no request leaves the two servers');
     for (const ws of [patient, ws1, ws2, ws3]) await (ws.context as BrowserContext).close();
   });
 });

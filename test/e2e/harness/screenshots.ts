@@ -13,10 +13,11 @@ export function screenshotsFor(scenario: string) {
   let step = 0;
   return {
     dir,
-    async take(page: Page, name: string): Promise<string> {
+    /** `fullPage`: the whole scrolled page (a phone's long views), else what the viewport shows. */
+    async take(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
       step += 1;
       const file = path.join(dir, `${String(step).padStart(2, '0')}-${name}.png`);
-      await page.screenshot({ path: file, fullPage: false });
+      await page.screenshot({ path: file, fullPage: options.fullPage ?? false });
       return file;
     },
   };
