@@ -19,7 +19,8 @@ export default defineConfig({
     emptyOutDir: true,
     // Inline assets would need `data:` in more CSP directives; keep every asset a file.
     assetsInlineLimit: 0,
-    sourcemap: true,
+    // No source maps in the served folder: what runs is what is shipped.
+    sourcemap: false,
     rollupOptions: {
       input: {
         patient: path.resolve(root, 'patient/index.html'),

@@ -108,20 +108,28 @@ describe('sessions', () => {
     assert.ok(found.status === 'expired' && found.reason === 'absolute');
   });
 
-  it('keepAlive (an open event stream) counts as activity, up to the absolute limit', async () => {
-    const { id } = await sessions.create(patient);
-    // Heartbeats only, no request: never idle for 20 minutes.
+  it('alive: a counter’s open stream counts as activity up to the absolute limit, a patient’s does not', async () => {
+    const counter = await sessions.create(pro);
+    const tab = await sessions.create(patient);
+    // Heartbeats only, no request.
     for (let i = 0; i < 7; i++) {
       clock.advance(15 * MINUTE);
-      assert.equal(await sessions.keepAlive(id), true);
+      assert.equal(await sessions.alive(counter.id, { countsAsActivity: true }), true);
+      if (i === 0) assert.equal(await sessions.alive(tab.id, { countsAsActivity: false }), true);
     }
-    assert.equal((await sessions.resolve(id)).status, 'active');
+    assert.equal((await sessions.resolve(counter.id)).status, 'active');
+    assert.equal(
+      await sessions.alive(tab.id, { countsAsActivity: false }),
+      false,
+      'the patient tab idled out',
+    );
     clock.advance(15 * MINUTE);
-    assert.equal(await sessions.keepAlive(id), false, 'past SESSION_MAX_HOURS');
-    const idle = await sessions.create(patient);
-    clock.advance(20 * MINUTE);
-    assert.equal(await sessions.keepAlive(idle.id), false, 'idle before the stream came back');
-    assert.equal(await sessions.keepAlive('not-a-session'), false);
+    assert.equal(
+      await sessions.alive(counter.id, { countsAsActivity: true }),
+      false,
+      'past SESSION_MAX_HOURS',
+    );
+    assert.equal(await sessions.alive('not-a-session', { countsAsActivity: true }), false);
   });
 
   it('destroy ends the session for every reader', async () => {

@@ -38,11 +38,12 @@ export interface SessionStore {
    */
   resolve(id: string): Promise<SessionLookup>;
   /**
-   * Whether the session still lives (not logged out, not past its idle or absolute limit); if so
-   * it counts as activity. An open event stream asks this at every heartbeat: an app left open on
-   * a counter keeps its session until SESSION_MAX_HOURS, a closed tab lets it idle out.
+   * Whether the session still lives (not logged out, not past its idle or absolute limit),
+   * without deleting it. An open event stream asks this at every heartbeat; with
+   * `countsAsActivity` (the counter app) a live answer also refreshes it, so a counter left open
+   * keeps its session until SESSION_MAX_HOURS — a patient's forgotten tab still idles out.
    */
-  keepAlive(id: string): Promise<boolean>;
+  alive(id: string, options: { countsAsActivity: boolean }): Promise<boolean>;
   /** Ends a session everywhere; returns whose it was, or null when there was none. */
   destroy(id: string): Promise<SessionIdentity | null>;
 }
@@ -192,7 +193,7 @@ export function createSessionStore(deps: {
       return { status: 'active', session: sessionOf(id, row) };
     },
 
-    async keepAlive(id) {
+    async alive(id, { countsAsActivity }) {
       const idSha256 = sha256Hex(id);
       const row = await db
         .selectFrom('auth_sessions')
@@ -201,7 +202,7 @@ export function createSessionStore(deps: {
         .executeTakeFirst();
       const now = clock.now();
       if (row === undefined || sessionEnd(row, now, policy) !== null) return false;
-      await touch(idSha256, row, now);
+      if (countsAsActivity) await touch(idSha256, row, now);
       return true;
     },
 

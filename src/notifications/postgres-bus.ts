@@ -114,7 +114,14 @@ export function createPostgresBus(options: PostgresBusOptions): JournalBus {
   const connect = (): Promise<void> => {
     if (closed || client || retry) return Promise.resolve();
     connecting ??= (async () => {
-      const candidate = new pg.Client({ application_name: 'officine-journal-bus', ...options.client });
+      // Bounded: a connect or LISTEN that hangs must not hold the reconnect loop (or close()).
+      const candidate = new pg.Client({
+        application_name: 'officine-journal-bus',
+        connectionTimeoutMillis: pingMs,
+        query_timeout: pingMs,
+        keepAlive: true,
+        ...options.client,
+      });
       candidate.on('error', (error) => drop(candidate, error));
       candidate.on('end', () => drop(candidate));
       candidate.on('notification', onNotification);

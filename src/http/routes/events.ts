@@ -63,9 +63,12 @@ export function eventRoutes(app: App, api: ApiRegistry): FastifyPluginAsync {
 
     const open = (request: FastifyRequest, reply: FastifyReply, opened: OpenedFeed, after: number | null) => {
       const sessionId = request.auth?.sessionId ?? '';
+      // A counter's open stream keeps its session; a patient's forgotten tab does not.
+      const countsAsActivity = request.auth?.session.identity.population === 'professional';
       const feed = {
         ...opened.feed,
-        allowed: async () => (await auth.sessions.keepAlive(sessionId)) && (await opened.feed.allowed()),
+        allowed: async () =>
+          (await auth.sessions.alive(sessionId, { countsAsActivity })) && (await opened.feed.allowed()),
       };
       reply.hijack();
       reply.raw.writeHead(200, {
