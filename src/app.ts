@@ -60,6 +60,11 @@ function createBus(store: Store, logger: Logger | undefined): JournalBus {
   });
 }
 
+/** Where attachment blobs live: DATA_DIR/blobs (the store, and the sweep). */
+export function blobRoot(config: Config): string {
+  return path.join(config.dataDir, 'blobs');
+}
+
 export async function createApp(
   config: Config,
   deps: { clock?: Clock; store?: Store; logger?: Logger } = {},
@@ -75,7 +80,7 @@ export async function createApp(
     clock,
   });
   const blobs = createFileBlobStore({
-    root: path.join(config.dataDir, 'blobs'),
+    root: blobRoot(config),
     // Without BLOB_ENCRYPTION_KEY, the key file is read or created on first use.
     key: config.blobEncryptionKey ?? (() => readOrCreateBlobKey(path.join(config.dataDir, BLOB_KEY_FILE))),
   });

@@ -16,7 +16,8 @@ import type { BlobRef, BlobStore } from './attachment.ts';
  * written under another key apart from a damaged one.
  *
  * Durability: write a temp file in the blob's folder → fsync → rename → fsync the folder (and
- * the parents of any folder created). A blob already present is not written again.
+ * the parents of any folder created). A blob already present is not written again, only touched
+ * (its modification time is what `sweepBlobs` goes by).
  */
 export const BLOB_KEY_BYTES = 32;
 export const BLOB_KEY_FILE = 'blob-encryption.key';
@@ -64,6 +65,15 @@ export interface FileBlobStoreOptions {
   key: Buffer | (() => Buffer);
 }
 
+/** Where a blob lives: `<root>/ab/cd/<sha256>`. */
+export function blobFile(root: string, sha256: string): string {
+  if (!ADDRESS.test(sha256)) throw new BlobStoreError('invalid-address', sha256);
+  return path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+}
+
+/** Whether a file name is a blob's address (temp files start with a dot). */
+export const isBlobAddress = (name: string) => ADDRESS.test(name);
+
 export function createFileBlobStore(options: FileBlobStoreOptions): BlobStore {
   const { root } = options;
   let resolved: { key: Buffer; id: Buffer } | null = null;
@@ -81,17 +91,16 @@ export function createFileBlobStore(options: FileBlobStoreOptions): BlobStore {
     }
     return resolved;
   };
-  const fileOf = (sha256: string) => {
-    if (!ADDRESS.test(sha256)) throw new BlobStoreError('invalid-address', sha256);
-    return path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
-  };
+  const fileOf = (sha256: string) => blobFile(root, sha256);
 
   return {
     async put(bytes: Buffer): Promise<BlobRef> {
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const ref = { sha256, size: bytes.length };
       const file = fileOf(sha256);
-      if (await exists(file)) return ref;
+      // Already there: its modification time says "in use now", so that the sweep (blob-sweep.ts),
+      // which only removes blobs left unreferenced for hours, cannot take it from this upload.
+      if (await touch(file)) return ref;
       const { key, id } = keyring();
       const header = Buffer.concat([MAGIC, Buffer.from([VERSION]), id]);
       const nonce = randomBytes(NONCE_BYTES);
@@ -150,6 +159,18 @@ export function createFileBlobStore(options: FileBlobStoreOptions): BlobStore {
       return exists(fileOf(sha256));
     },
   };
+}
+
+/** Sets the file's modification time to now; false when there is no such file. */
+async function touch(file: string): Promise<boolean> {
+  const now = new Date();
+  try {
+    await fs.promises.utimes(file, now, now);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -9,7 +9,8 @@ import { EXTENSION_BY_TYPE } from './sniff.ts';
  */
 export const DEFAULT_FILE_BASE = 'piece-jointe';
 
-const EXTENSIONS_BY_TYPE: Readonly<Record<SupportedType, readonly string[]>> = {
+/** The extensions a file of each type may carry (the client goes by them when a type is missing). */
+export const EXTENSIONS_BY_TYPE: Readonly<Record<SupportedType, readonly string[]>> = {
   'image/jpeg': ['jpg', 'jpeg'],
   'image/png': ['png'],
   'image/heic': ['heic'],

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config.ts';
 import { systemClock } from '../time/clock.ts';
 import { runAuditVerify } from './audit.ts';
+import { runBlobsSweep } from './blobs.ts';
 import { runCheck } from './check.ts';
 import { runDemo } from './demo.ts';
 import { runEligibility } from './eligibility.ts';
@@ -84,6 +85,18 @@ export function buildProgram(output: CliOutput = consoleOutput): Command {
       'recalcule la chaîne d’empreintes de la piste d’audit (code de sortie 0 si intègre, 1 sinon)',
     )
     .action(async () => exit(await withApp((app) => runAuditVerify(app.store, output))));
+
+  program
+    .command('blobs')
+    .description('fichiers des pièces jointes (chiffrés, sous DATA_DIR/blobs)')
+    .command('sweep')
+    .description(
+      'supprime les fichiers qu’aucune pièce jointe ne référence (envois refusés), touchés il y a plus de N heures',
+    )
+    .option('--older-than-hours <n>', 'ancienneté minimale, en heures (défaut : 24)', positiveInt, 24)
+    .action(async (options: { olderThanHours: number }) =>
+      exit(await withApp((app) => runBlobsSweep(app, options, output))),
+    );
 
   program
     .command('generate')

@@ -45,6 +45,17 @@ export interface ApiRoute<P, Q, B, F = never> {
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
   multipart?: MultipartFiles<F>;
+  /**
+   * Cheap checks that need no file, run before anything costly: before the first file of a
+   * multipart request is read (with the text fields that came before it, unvalidated), or before
+   * the handler otherwise (with the validated body). A refusal here processes and stores nothing.
+   */
+  precheck?(input: {
+    params: P;
+    query: Q;
+    fields: Readonly<Record<string, unknown>>;
+    request: FastifyRequest;
+  }): Promise<void>;
   responses: Record<number, ApiResponseDoc>;
   handler(input: {
     params: P;
@@ -84,6 +95,9 @@ function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: st
   throw new DomainError('VALIDATION_ERROR', 'Requête invalide : vérifiez les champs signalés.', { fields });
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { io, unrepresentable: 'any' });
@@ -110,15 +124,22 @@ function listFields(schema: z.ZodType | undefined): Set<string> {
   );
 }
 
-/** Reads a multipart request: its text fields as an object, its files through the receiver. */
+type Fields = Record<string, string | string[]>;
+
+/**
+ * Reads a multipart request: its text fields as an object, its files through the receiver;
+ * `precheck` runs before the first file is read, if any (`prechecked`).
+ */
 async function readMultipart<F>(
   request: FastifyRequest,
   multipart: MultipartFiles<F>,
   lists: Set<string>,
-): Promise<{ fields: Record<string, string | string[]>; files: F[] }> {
-  const fields: Record<string, string | string[]> = {};
+  precheck: (fields: Readonly<Fields>) => Promise<void>,
+): Promise<{ fields: Fields; files: F[]; prechecked: boolean }> {
+  const fields: Fields = {};
   const files: F[] = [];
   const receiver = multipart.receiver(request);
+  let prechecked = false;
   for await (const part of request.parts()) {
     if (part.type === 'file') {
       if (part.fieldname !== multipart.field) {
@@ -126,6 +147,15 @@ async function readMultipart<F>(
         throw new DomainError('VALIDATION_ERROR', 'Requête invalide : vérifiez les champs signalés.', {
           fields: [`body.${part.fieldname}`],
         });
+      }
+      if (!prechecked) {
+        prechecked = true;
+        try {
+          await precheck(fields);
+        } catch (error) {
+          part.file.resume();
+          throw error;
+        }
       }
       files.push(await receiver.file(part.file, part.filename));
       continue;
@@ -135,7 +165,7 @@ async function readMultipart<F>(
     if (previous === undefined) fields[part.fieldname] = lists.has(part.fieldname) ? [value] : value;
     else fields[part.fieldname] = [...(Array.isArray(previous) ? previous : [previous]), value];
   }
-  return { fields, files };
+  return { fields, files, prechecked };
 }
 
 /** The multipart form of a route: its body's fields plus the files. */
@@ -172,12 +202,18 @@ export function createApiRegistry(): ApiRegistry {
         handler: async (request, reply) => {
           const params = validate(route.params, request.params, 'params');
           const query = validate(route.query, request.query, 'query');
+          const precheck = async (fields: Readonly<Record<string, unknown>>) => {
+            await route.precheck?.({ params, query, fields, request });
+          };
           if (route.multipart && request.isMultipart()) {
-            const { fields, files } = await readMultipart(request, route.multipart, lists);
+            const read = await readMultipart(request, route.multipart, lists, precheck);
+            const { fields, files } = read;
             const body = validate(route.body, fields, 'body');
+            if (!read.prechecked) await precheck(isRecord(body) ? body : {});
             return route.handler({ params, query, body, files, request, reply });
           }
           const body = validate(route.body, request.body, 'body');
+          await precheck(isRecord(body) ? body : {});
           return route.handler({ params, query, body, files: [], request, reply });
         },
       });
@@ -206,7 +242,8 @@ export function createApiRegistry(): ApiRegistry {
           parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
           ...(route.body && {
             requestBody: {
-              required: true,
+              // A body schema that accepts no body at all (`.optional()`) documents an optional body.
+              required: !route.body.safeParse(undefined).success,
               content: {
                 'application/json': { schema: jsonSchema(route.body, 'input') },
                 ...(route.multipart && {

@@ -36,6 +36,70 @@ export function requestHash(parts: readonly unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
+/** The request an `Idempotency-Key` names (the key's form checked), or null without a key. */
+export function idempotentRequest(
+  actor: string,
+  key: string | null | undefined,
+  operation: string,
+  parts: readonly unknown[],
+): IdempotentRequest | null {
+  const checked = checkIdempotencyKey(key);
+  return checked === null
+    ? null
+    : { actor, key: checked, operation, requestSha256: requestHash([operation, ...parts]) };
+}
+
+/** Wraps the work of an action's transaction: takes the key first, stores the result last. */
+export type Once<T> = (work: (trx: Kysely<Schema>) => Promise<T>) => (trx: Kysely<Schema>) => Promise<T>;
+
+/**
+ * The sequence of an idempotent action. A retry whose first attempt committed gets the first
+ * result (through `replayed`) before any other check. Else `body` runs its checks and wraps its
+ * transaction's work in `once`: the key is claimed first in the transaction (a concurrent retry
+ * waits, then gets the first result), the work runs, its result is stored with the key.
+ * Without a key (`request` null) the body runs as is.
+ */
+export async function idempotent<T>(
+  db: Kysely<Schema>,
+  request: IdempotentRequest | null,
+  options: { now: () => string; replayed: (first: T) => T },
+  body: (once: Once<T>) => Promise<T>,
+): Promise<T> {
+  if (request) {
+    const first = await storedResult<T>(db, request);
+    if (first) return options.replayed(first);
+  }
+  return body((work) => async (trx) => {
+    if (request) {
+      const { replay } = await claimKey<T>(trx, request, options.now());
+      if (replay) return options.replayed(replay);
+    }
+    const result = await work(trx);
+    if (request) await saveResult(trx, request, result);
+    return result;
+  });
+}
+
+/**
+ * Whether this actor already used the key, for any request: a precheck then leaves the decision
+ * to the action, which replays the first result (or refuses the reuse) before any other check.
+ */
+export async function keyUsed(
+  db: Kysely<Schema>,
+  actor: string,
+  key: string | null | undefined,
+): Promise<boolean> {
+  const checked = checkIdempotencyKey(key);
+  if (checked === null) return false;
+  const row = await db
+    .selectFrom('idempotency_keys')
+    .select('key')
+    .where('actor', '=', actor)
+    .where('key', '=', checked)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 function reused(): DomainError {
   return new DomainError(
     'IDEMPOTENCY_KEY_REUSED',

@@ -15,7 +15,16 @@ import {
  * The two listings, newest activity first (`last_message_at`, then id), paged by an opaque
  * cursor: the position of the last item of the previous page.
  */
-export const TEAM_FILTERS = ['all', 'new', 'unread', 'mine', 'in_progress', 'ready', 'closed'] as const;
+export const TEAM_FILTERS = [
+  'all',
+  'new',
+  'unread',
+  'mine',
+  'in_progress',
+  'ready',
+  'closed',
+  'waiting',
+] as const;
 export type TeamFilter = (typeof TEAM_FILTERS)[number];
 
 export interface PageRequest {
@@ -92,6 +101,25 @@ export async function listTeamConversations(
         .where('c.closed_at', 'is', null)
         .where('c.claimed_by', 'is', null)
         .where('c.status', '=', 'received');
+      break;
+    case 'waiting':
+      // What the counter's pop-up alerts for: `new`, and nobody of the team has answered, read or
+      // acted on the patient's latest message (the acknowledgements of the live journal).
+      q = q
+        .where('c.closed_at', 'is', null)
+        .where('c.claimed_by', 'is', null)
+        .where('c.status', '=', 'received')
+        .whereRef('c.last_patient_position', '>', 'c.last_team_position')
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('team_read_states as anyone')
+                .select('anyone.reader')
+                .whereRef('anyone.conversation_id', '=', 'c.id')
+                .whereRef('anyone.last_read_position', '>=', 'c.last_patient_position'),
+            ),
+          ),
+        );
       break;
     case 'unread':
       q = q.where((eb) =>

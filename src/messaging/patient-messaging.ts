@@ -13,6 +13,7 @@ import {
   conversationDetail,
   downloadOf,
 } from './reading.ts';
+import { createPatientPrechecks } from './send-precheck.ts';
 import { findAttachment, findConversation, markPatientRead, pharmacyMailbox } from './store.ts';
 import { checkFiness } from './validate.ts';
 import { type MessageView, type Page, type PatientConversationSummary, patientSummary } from './views.ts';
@@ -47,6 +48,18 @@ export interface PatientMessaging {
   pharmacyHistory(patient: PatientActor, context?: ActionContext): Promise<HistoryEntry[]>;
   /** Why a pharmacy is (not) open to this patient. */
   checkPharmacy(patient: PatientActor, finess: string, context?: ActionContext): Promise<PharmacyVerdict>;
+  /**
+   * The checks of a start that need no file (eligibility, quotas), read-only: the HTTP layer runs
+   * them before it processes the files, so an obvious refusal writes no blob (send-precheck.ts).
+   * `finess` null: not known yet (the form sends it after the files), only the quotas are checked.
+   */
+  precheckStart(
+    patient: PatientActor,
+    input: { finess: string | null },
+    context?: ActionContext,
+  ): Promise<void>;
+  /** The checks of a reply that need no file (quotas, the conversation is theirs and open). */
+  precheckReply(patient: PatientActor, conversationId: string, context?: ActionContext): Promise<void>;
   startConversation(
     patient: PatientActor,
     input: StartConversationInput,
@@ -86,6 +99,7 @@ export function createPatientMessaging(ctx: MessagingContext): PatientMessaging 
 
   return {
     ...createPatientSending(ctx),
+    ...createPatientPrechecks(ctx),
     eligiblePharmacies(patient, context) {
       return perform(trace(patient, 'messaging.pharmacies.list', context), () =>
         eligibility.writablePharmacies(patient.matricule),

@@ -67,9 +67,15 @@ export function createPerformer(deps: {
     reason,
   });
 
+  /**
+   * `options.precheck`: the body only checks ahead of an action the caller performs next (a send
+   * checked before its files are processed): a refusal is recorded as the action's, a pass is not
+   * recorded (the action records its own outcome).
+   */
   return async function perform<T>(
     trace: Trace,
     body: (transact: Transact, trace: Trace) => Promise<T>,
+    options: { precheck?: boolean } = {},
   ): Promise<T> {
     let recorded = false;
     const transact: Transact = async (work) => {
@@ -87,7 +93,7 @@ export function createPerformer(deps: {
     };
     try {
       const result = await body(transact, trace);
-      if (!recorded) await audit.record(entry(trace, 'success', trace.reason));
+      if (!recorded && !options.precheck) await audit.record(entry(trace, 'success', trace.reason));
       return result;
     } catch (error) {
       if (error instanceof DomainError && !recorded) {

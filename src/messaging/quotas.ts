@@ -35,6 +35,45 @@ const QUOTA_WINDOWS: Record<
   },
 };
 
+/** The quotas a patient's new conversation counts against, and a reply's. */
+export const START_QUOTAS: readonly QuotaKind[] = ['conversations-day', 'messages-minute', 'messages-day'];
+export const REPLY_QUOTAS: readonly QuotaKind[] = ['messages-minute', 'messages-day'];
+
+/** Counts one action against each quota, in the action's transaction; throws when one is over. */
+export async function consumeQuotas(
+  trx: Kysely<Schema>,
+  matricule: string,
+  kinds: readonly QuotaKind[],
+  limits: QuotaLimits,
+  now: Date,
+): Promise<void> {
+  for (const kind of kinds) await consumeQuota(trx, matricule, kind, limits, now);
+}
+
+/**
+ * Whether one more action would fit each quota, counting nothing: the precheck before a send's
+ * files are processed (the action itself still counts, and decides, in its transaction).
+ */
+export async function checkQuotas(
+  db: Kysely<Schema>,
+  matricule: string,
+  kinds: readonly QuotaKind[],
+  limits: QuotaLimits,
+  now: Date,
+): Promise<void> {
+  const rows = await db
+    .selectFrom('messaging_quotas')
+    .select(['kind', 'hits', 'window_start'])
+    .where('subject', '=', matricule)
+    .where('kind', 'in', [...kinds])
+    .execute();
+  for (const kind of kinds) {
+    const row = rows.find((r) => r.kind === kind);
+    if (!row || Date.parse(row.window_start) <= now.getTime() - QUOTA_WINDOWS[kind].windowMs) continue;
+    refuseOver(kind, limits, { hits: Number(row.hits) + 1, windowStart: row.window_start }, now);
+  }
+}
+
 export async function consumeQuota(
   trx: Kysely<Schema>,
   matricule: string,
@@ -42,7 +81,7 @@ export async function consumeQuota(
   limits: QuotaLimits,
   now: Date,
 ): Promise<void> {
-  const { windowMs, limit, message } = QUOTA_WINDOWS[kind];
+  const { windowMs } = QUOTA_WINDOWS[kind];
   const at = now.toISOString();
   const cutoff = new Date(now.getTime() - windowMs).toISOString();
   // One statement: concurrent actions each count exactly once (the row lock orders them).
@@ -57,9 +96,20 @@ export async function consumeQuota(
     )
     .returning(['hits', 'window_start'])
     .executeTakeFirstOrThrow();
+  refuseOver(kind, limits, { hits: Number(row.hits), windowStart: row.window_start }, now);
+}
+
+/** QUOTA_EXCEEDED when `hits` (this action included) goes over the limit of the current window. */
+function refuseOver(
+  kind: QuotaKind,
+  limits: QuotaLimits,
+  window: { hits: number; windowStart: string },
+  now: Date,
+): void {
+  const { windowMs, limit, message } = QUOTA_WINDOWS[kind];
   const max = limit(limits);
-  if (Number(row.hits) <= max) return;
-  const resetAt = Date.parse(row.window_start) + windowMs;
+  if (window.hits <= max) return;
+  const resetAt = Date.parse(window.windowStart) + windowMs;
   throw new DomainError('QUOTA_EXCEEDED', message, {
     quota: kind,
     limit: max,

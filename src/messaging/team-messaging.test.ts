@@ -102,6 +102,49 @@ describe('team: reading', () => {
     ]);
     assert.equal(seen?.unread, true, 'listing does not mark it read');
   });
+
+  it('reads without marking read when asked (markRead: false): no `read` in the journal', async () => {
+    const id = await start();
+    const { mailbox_id: mailbox } = await f.store.db
+      .selectFrom('conversations')
+      .select('mailbox_id')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    const reads = async () =>
+      (await readMailboxJournal(f.store.db, mailbox, 0)).filter((e) => e.kind === 'read' && e.ref === id)
+        .length;
+    const shown = await f.service.team.open(alice, id, undefined, { markRead: false });
+    assert.equal(shown.messages.length, 1);
+    assert.equal(shown.conversation.unread, true);
+    assert.ok((await listIds(alice, 'unread')).includes(id));
+    assert.equal(await reads(), 0);
+    await f.service.team.open(alice, id);
+    assert.ok(!(await listIds(alice, 'unread')).includes(id));
+    assert.equal(await reads(), 1);
+  });
+
+  it("`waiting` lists what nobody of the team has read, answered or moved since the patient's message", async () => {
+    const read = await start('Lue');
+    const answered = await start('Répondue');
+    const claimed = await start('Prise');
+    const waiting = await start('En attente');
+    await f.service.team.open(bob, read, undefined, { markRead: false });
+    assert.ok((await listIds(alice, 'waiting')).includes(read), 'a non-marking read is no acknowledgement');
+    await f.service.team.open(bob, read);
+    await f.service.team.reply(bob, answered, { text: 'Bien reçu.' });
+    await f.service.team.claim(bob, claimed);
+    const ids = await listIds(alice, 'waiting');
+    assert.ok(ids.includes(waiting));
+    for (const gone of [read, answered, claimed]) assert.ok(!ids.includes(gone), gone);
+    // The patient writes again: waiting again, unless claimed.
+    f.clock.advance(1000);
+    await f.service.patient.reply(camille, read, { text: 'Autre chose.' });
+    await f.service.patient.reply(camille, answered, { text: 'Merci, et aussi…' });
+    await f.service.patient.reply(camille, claimed, { text: 'Encore moi.' });
+    const again = await listIds(alice, 'waiting');
+    assert.ok(again.includes(read) && again.includes(answered));
+    assert.ok(!again.includes(claimed));
+  });
 });
 
 describe('team: workflow', () => {

@@ -4,6 +4,7 @@ import type { MessagingContext } from './context.ts';
 import type { PreparationStatus } from './conversation.ts';
 import type { PageRequest, TeamFilter } from './listing.ts';
 import type { AttachmentDownload, ConversationDetail } from './reading.ts';
+import { createTeamPrecheck } from './send-precheck.ts';
 import { createTeamReading } from './team-reading.ts';
 import { createTeamReply } from './team-reply.ts';
 import { createTeamWorkflow } from './team-workflow.ts';
@@ -36,8 +37,16 @@ export interface TeamMessaging {
     request?: TeamListRequest,
     context?: ActionContext,
   ): Promise<Page<TeamConversationSummary>>;
-  /** The conversation with its messages; marks it read for this member only. */
-  open(member: TeamMember, conversationId: string, context?: ActionContext): Promise<TeamConversationDetail>;
+  /**
+   * The conversation with its messages; marks it read for this member only, unless `markRead` is
+   * false (a counter refreshing what is on screen while nobody may be looking at it).
+   */
+  open(
+    member: TeamMember,
+    conversationId: string,
+    context?: ActionContext,
+    options?: { markRead?: boolean },
+  ): Promise<TeamConversationDetail>;
   /** "Je m'en occupe". */
   claim(
     member: TeamMember,
@@ -56,6 +65,11 @@ export interface TeamMessaging {
     status: PreparationStatus,
     context?: ActionContext,
   ): Promise<TeamConversationSummary>;
+  /**
+   * The checks of a reply that need no file (the conversation is the pharmacy's and open),
+   * read-only: the HTTP layer runs them before it processes the files (send-precheck.ts).
+   */
+  precheckReply(member: TeamMember, conversationId: string, context?: ActionContext): Promise<void>;
   reply(
     member: TeamMember,
     conversationId: string,
@@ -74,5 +88,10 @@ export interface TeamMessaging {
 
 /** The pharmacy team's use cases: their pharmacy's conversations only (team-access.ts). */
 export function createTeamMessaging(ctx: MessagingContext): TeamMessaging {
-  return { ...createTeamReading(ctx), ...createTeamWorkflow(ctx), reply: createTeamReply(ctx) };
+  return {
+    ...createTeamReading(ctx),
+    ...createTeamWorkflow(ctx),
+    reply: createTeamReply(ctx),
+    precheckReply: createTeamPrecheck(ctx),
+  };
 }

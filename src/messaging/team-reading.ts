@@ -43,7 +43,7 @@ export function createTeamReading(
       });
     },
 
-    open(member, conversationId, context) {
+    open(member, conversationId, context, options = {}) {
       return perform(trace(member, 'messaging.conversation.open', context), async (transact, t) => {
         const id = asId(conversationId);
         if (id === null) throw notFound('UNKNOWN_ID');
@@ -56,7 +56,8 @@ export function createTeamReading(
           const last = detail.messages.at(-1);
           const at = clock.now().toISOString();
           const upTo = { position: detail.row.message_count, messageId: last?.id ?? '' };
-          if (last && (await markTeamRead(trx, id, readerKey(member), upTo, at))) {
+          const markRead = options.markRead ?? true;
+          if (markRead && last && (await markTeamRead(trx, id, readerKey(member), upTo, at))) {
             await appendMailboxJournal(trx, row.mailbox_id, 'read', id, at);
           }
           return { conversation: await teamView(trx, detail.row, member), messages: detail.messages };

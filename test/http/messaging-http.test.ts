@@ -272,6 +272,69 @@ describe('messaging over HTTP', () => {
     );
   });
 
+  it('a counter refreshing with markRead=false leaves it unread and journals no `read`', async () => {
+    const path = `/api/pharmacies/${FINESS}/conversations`;
+    const reads = async () =>
+      (
+        await store.db
+          .selectFrom('mailbox_journal')
+          .select('seq')
+          .where('kind', '=', 'read')
+          .where('ref', '=', conversationId)
+          .execute()
+      ).length;
+    const before = await reads();
+    const shown = await colleague.call('GET', `${path}/${conversationId}?markRead=false`);
+    assert.equal(shown.status, 200, JSON.stringify(shown.json));
+    assert.equal(shown.json.conversation.unread, true);
+    const unread = await colleague.call('GET', `${path}?filter=unread`);
+    assert.ok(unread.json.items.some((c: Json) => c.id === conversationId));
+    assert.equal(await reads(), before);
+    const invalid = await colleague.call('GET', `${path}/${conversationId}?markRead=peut-etre`);
+    assert.equal(invalid.status, 400);
+  });
+
+  it('gives the patient app the attachment limits as configured', async () => {
+    const limits = await patient.call('GET', '/api/patient/attachment-limits');
+    assert.equal(limits.status, 200, JSON.stringify(limits.json));
+    assert.equal(limits.json.maxFileBytes, 10 * 1024 * 1024);
+    assert.equal(limits.json.maxMessageBytes, 25 * 1024 * 1024);
+    assert.equal(limits.json.maxFiles, 5);
+    assert.equal(limits.json.minFiles, 1);
+    assert.equal(limits.json.textMax, 10_000);
+    assert.deepEqual(
+      limits.json.types.map((t: Json) => t.mediaType),
+      ['image/jpeg', 'image/png', 'image/heic', 'image/heif', 'application/pdf'],
+    );
+    assert.deepEqual(limits.json.types[0], {
+      mediaType: 'image/jpeg',
+      kind: 'image',
+      name: 'JPEG',
+      extensions: ['jpg', 'jpeg'],
+    });
+    const anonymous = await new Client(base).call('GET', '/api/patient/attachment-limits');
+    assert.equal(anonymous.status, 401);
+
+    // An operator's overrides show up as they are.
+    const configured = await startServer({
+      store,
+      dataDir: data.dir,
+      env: { ATTACHMENT_MAX_FILE_MB: '3', ATTACHMENT_TYPES: 'image/jpeg,application/pdf' },
+    });
+    try {
+      const there = await new Client(() => configured.base).login('patient', camille.matricule);
+      const overridden = await there.call('GET', '/api/patient/attachment-limits');
+      assert.equal(overridden.status, 200);
+      assert.equal(overridden.json.maxFileBytes, 3 * 1024 * 1024);
+      assert.deepEqual(
+        overridden.json.types.map((t: Json) => t.mediaType),
+        ['image/jpeg', 'application/pdf'],
+      );
+    } finally {
+      await configured.close();
+    }
+  });
+
   it('the patient sees the status and the reply, then cannot write after the close', async () => {
     const opened = await patient.call('GET', `/api/patient/conversations/${conversationId}`);
     assert.equal(opened.status, 200);
@@ -397,6 +460,13 @@ describe('messaging over HTTP', () => {
       ['delete', '/api/pharmacies/{finess}/templates/{templateId}'],
     ];
     for (const [method, path] of expected) assert.ok(document.paths[path]?.[method], `${method} ${path}`);
+    // A body the route may go without is documented as optional; the others as required.
+    const close = document.paths['/api/pharmacies/{finess}/conversations/{id}/close'].post;
+    assert.equal(close.requestBody.required, false);
+    assert.ok(close.requestBody.content['application/json'].schema.properties.text);
+    const handOver = document.paths['/api/pharmacies/{finess}/conversations/{id}/hand-over'].post;
+    assert.equal(handOver.requestBody.required, true);
+    assert.equal(document.paths['/api/patient/conversations'].post.requestBody.required, true);
     const refusals = await store.db
       .selectFrom('audit_records')
       .select(['action', 'reason'])

@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { phoneJpeg } from '../../src/attachments/test-fixtures/images.ts';
 import { encryptedPdf, makePdf } from '../../src/attachments/test-fixtures/pdfs.ts';
 import { verifyAuditTrail } from '../../src/audit/verify.ts';
+import { runBlobsSweep } from '../../src/cli/blobs.ts';
 import { DEMO_ACCOUNTS, DEMO_PHARMACY } from '../../src/demo/accounts.ts';
 import { Browser } from '../auth/browser.ts';
 import { login, me } from '../auth/login.ts';
@@ -36,6 +37,15 @@ describe('multipart uploads over HTTP', () => {
   let csrf = '';
   let pharmacistCsrf = '';
   let conversationId = '';
+  /** The blob files under DATA_DIR/blobs (temp files and folders aside). */
+  const blobFiles = () => {
+    const root = path.join(data.dir, 'blobs');
+    if (!fs.existsSync(root)) return [];
+    return fs
+      .readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /^[0-9a-f]{64}$/.test(path.basename(f)))
+      .sort();
+  };
 
   const send = async (
     path: string,
@@ -160,6 +170,125 @@ describe('multipart uploads over HTTP', () => {
       assert.equal(((await response.json()) as Json).error.code, 'AUTH_REQUIRED');
     }
     assert.equal(count(), before);
+  });
+
+  it('refuses before reading the files, and writes no blob: not eligible, over quota, closed', async () => {
+    const before = blobFiles();
+    const history = await server.app.eligibility.history(camille.matricule);
+    const refusedPharmacy = history.find((h) => !h.verdict.eligible);
+    assert.ok(refusedPharmacy, 'the demo patient has a pharmacy she may not write to');
+    const pdf = () => makePdf({ pages: 2 });
+
+    const notEligible = await start([{ name: 'a.pdf', bytes: await pdf() }], {
+      finess: refusedPharmacy.finess,
+    });
+    assert.equal(notEligible.status, 403, JSON.stringify(notEligible.json));
+    assert.equal(notEligible.json.error.code, 'PHARMACY_NOT_ELIGIBLE');
+    assert.deepEqual(blobFiles(), before);
+
+    const opened = await start([{ name: 'a.pdf', bytes: await makePdf() }]);
+    assert.equal(opened.status, 201, JSON.stringify(opened.json));
+    const id = opened.json.conversation.id;
+    const withFile = blobFiles();
+    // The optional body of the close: none at all.
+    const closed = await pharmacist.fetch(
+      `${server.base}/api/pharmacies/${FINESS}/conversations/${id}/close`,
+      {
+        method: 'POST',
+        headers: { origin: server.base, 'x-csrf-token': pharmacistCsrf },
+      },
+    );
+    assert.equal(closed.status, 200);
+    const late = await send(`/api/patient/conversations/${id}/messages`, { text: 'Encore' }, [
+      { name: 'b.pdf', bytes: await pdf() },
+    ]);
+    assert.equal(late.status, 409, JSON.stringify(late.json));
+    assert.equal(late.json.error.code, 'CONVERSATION_CLOSED');
+    const teamLate = await send(
+      `/api/pharmacies/${FINESS}/conversations/${id}/messages`,
+      { text: 'Oubli' },
+      [{ name: 'c.pdf', bytes: await pdf() }],
+      undefined,
+      'pharmacist',
+    );
+    assert.equal(teamLate.status, 409, JSON.stringify(teamLate.json));
+    assert.equal(teamLate.json.error.code, 'CONVERSATION_CLOSED');
+    assert.deepEqual(blobFiles(), withFile);
+
+    // Camille has started conversations today: one a day is over the quota.
+    const quota = await startServer({ store, dataDir: data.dir, env: { QUOTA_CONVERSATIONS_PER_DAY: '1' } });
+    try {
+      const browser = new Browser();
+      await login(browser, quota.base, 'patient', { account: camille.matricule });
+      const token = String((await me(browser, quota.base)).body.csrfToken);
+      const form = new FormData();
+      for (const [name, value] of Object.entries({ finess: FINESS, subject: 'Encore', text: 'x' }))
+        form.append(name, value);
+      form.append('files', new Blob([await pdf()]), 'd.pdf');
+      const response = await browser.fetch(`${quota.base}/api/patient/conversations`, {
+        method: 'POST',
+        headers: { origin: quota.base, 'x-csrf-token': token },
+        body: form,
+      });
+      assert.equal(response.status, 429);
+      assert.equal(((await response.json()) as Json).error.code, 'QUOTA_EXCEEDED');
+    } finally {
+      await quota.close();
+    }
+    assert.deepEqual(blobFiles(), withFile);
+
+    const refusals = await store.db
+      .selectFrom('audit_records')
+      .select(['action', 'reason'])
+      .where('result', '=', 'denied')
+      .where('reason', 'in', ['PHARMACY_NOT_ELIGIBLE', 'CONVERSATION_CLOSED', 'QUOTA_EXCEEDED'])
+      .execute();
+    assert.deepEqual(
+      refusals.map((r) => `${r.action}:${r.reason}`).sort(),
+      [
+        'messaging.conversation.start:PHARMACY_NOT_ELIGIBLE',
+        'messaging.conversation.start:QUOTA_EXCEEDED',
+        'messaging.message.reply:CONVERSATION_CLOSED',
+        'messaging.message.reply:CONVERSATION_CLOSED',
+      ],
+      'each refusal audited once',
+    );
+  });
+
+  it('a send refused after its files were processed leaves blobs that `blobs sweep` removes', async () => {
+    const good = { name: 'bon.pdf', bytes: await makePdf({ pages: 3 }) };
+    const refused = await start([good, { name: 'a.pdf', bytes: encryptedPdf({ userPassword: true }) }]);
+    assert.equal(refused.status, 422);
+    const referenced = async () => {
+      const rows = await store.db
+        .selectFrom('message_attachments')
+        .select(['blob_sha256', 'thumbnail_sha256'])
+        .execute();
+      return [...new Set(rows.flatMap((r) => [r.blob_sha256, r.thumbnail_sha256 ?? []].flat()))].sort();
+    };
+    const names = () => blobFiles().map((f) => path.basename(f));
+    assert.ok(names().length > (await referenced()).length, 'the refused send left blobs behind');
+
+    const lines: string[] = [];
+    const output = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
+    // Run now, the sweep keeps them: they are recent, an upload may be about to reference them.
+    const now = { config: server.app.config, store, clock: { now: () => new Date() } };
+    assert.equal(await runBlobsSweep(now, { olderThanHours: 1 }, output), 0);
+    assert.ok(names().length > (await referenced()).length);
+    // Two hours later: only the blobs attachments reference remain.
+    const later = { ...now, clock: { now: () => new Date(Date.now() + 2 * 3_600_000) } };
+    assert.equal(await runBlobsSweep(later, { olderThanHours: 1 }, output), 0);
+    assert.deepEqual(names().sort(), await referenced());
+    assert.match(lines.at(-1) ?? '', /^Fichiers sans pièce jointe supprimés : [1-9]/);
+    const conversations = (await (
+      await patient.fetch(`${server.base}/api/patient/conversations`)
+    ).json()) as Json;
+    const first = await patient.fetch(
+      `${server.base}/api/patient/conversations/${conversations.items[0].id}`,
+    );
+    const attachment = ((await first.json()) as Json).messages[0].attachments[0];
+    const file = await patient.fetch(`${server.base}/api/patient/attachments/${attachment.id}`);
+    assert.equal(file.status, 200, 'attachments still download');
   });
 
   it('stops an upload over the file limit while it streams, and leaves no temp file', async () => {

@@ -5,6 +5,7 @@ import { audit } from './002_audit.ts';
 import { auth } from './003_auth.ts';
 import { apiCredentials } from './004_api_credentials.ts';
 import { messaging } from './005_messaging.ts';
+import { blobIndexes } from './006_blob_indexes.ts';
 
 /** Versioned migrations, in order. Never edit a released one: add the next. */
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -14,6 +15,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '003_auth': auth(engine),
     '004_api_credentials': apiCredentials(engine),
     '005_messaging': messaging(engine),
+    '006_blob_indexes': blobIndexes(),
   };
   return { getMigrations: async () => migrations };
 }

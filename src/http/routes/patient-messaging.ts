@@ -2,7 +2,10 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.ts';
 import { downloadHeaders } from '../../attachments/download.ts';
+import { EXTENSIONS_BY_TYPE } from '../../attachments/file-name.ts';
+import type { SupportedType } from '../../attachments/limits.ts';
 import { DomainError } from '../../domain-error.ts';
+import { MESSAGING_LIMITS } from '../../messaging/limits.ts';
 import type { PatientActor } from '../../messaging/service.ts';
 import { actionContext, patientActor } from '../actor.ts';
 import type { ApiRegistry } from '../api-routes.ts';
@@ -62,6 +65,34 @@ const documentIds = z
 const conversationParams = z.object({ id });
 const TAGS = ['patient'];
 
+/** How the patient's app names each type (HEIF is the container of iPhones' HEIC photos). */
+const TYPE_NAMES: Readonly<Record<SupportedType, string>> = {
+  'image/jpeg': 'JPEG',
+  'image/png': 'PNG',
+  'image/heic': 'HEIC',
+  'image/heif': 'HEIC',
+  'image/avif': 'AVIF',
+  'application/pdf': 'PDF',
+};
+const attachmentLimitsView = z.object({
+  types: z
+    .array(
+      z.object({
+        mediaType: z.string(),
+        kind: z.enum(['image', 'pdf']),
+        name: z.string().describe('As shown to the patient, e.g. `JPEG`'),
+        extensions: z.array(z.string()).describe('Without the dot, e.g. `jpg`'),
+      }),
+    )
+    .describe('The accepted types (ATTACHMENT_TYPES)'),
+  maxFileBytes: z.number().int().describe('Bytes per file (ATTACHMENT_MAX_FILE_MB)'),
+  maxMessageBytes: z.number().int().describe('Bytes for all the files of one message'),
+  minFiles: z.number().int().describe('Attachments of a new conversation, at least'),
+  maxFiles: z.number().int().describe('Attachments per message (files and documents), at most'),
+  subjectMax: z.number().int().describe('Characters of a subject'),
+  textMax: z.number().int().describe("Characters of a message's text"),
+});
+
 export function patientMessagingRoutes(app: App, api: ApiRegistry): FastifyPluginAsync {
   const patient = app.messaging.patient;
   const fromRecord = (who: PatientActor, ids: readonly string[] | undefined, request: FastifyRequest) =>
@@ -69,6 +100,34 @@ export function patientMessagingRoutes(app: App, api: ApiRegistry): FastifyPlugi
   const uploads = messageFiles(app, patientActor);
 
   return async (server) => {
+    api.route(server, {
+      method: 'GET',
+      url: '/api/patient/attachment-limits',
+      summary:
+        'The limits a message must keep, as this server is configured: for the app to refuse in French before sending',
+      tags: TAGS,
+      access: 'session',
+      responses: { 200: { description: 'The effective limits', schema: attachmentLimitsView } },
+      async handler({ request }) {
+        patientActor(request);
+        const limits = app.config.attachments;
+        return {
+          types: limits.acceptedTypes.map((mediaType) => ({
+            mediaType,
+            kind: mediaType === 'application/pdf' ? 'pdf' : 'image',
+            name: TYPE_NAMES[mediaType],
+            extensions: [...EXTENSIONS_BY_TYPE[mediaType]],
+          })),
+          maxFileBytes: limits.maxFileBytes,
+          maxMessageBytes: limits.maxMessageBytes,
+          minFiles: limits.minFiles,
+          maxFiles: limits.maxFiles,
+          subjectMax: MESSAGING_LIMITS.subjectMax,
+          textMax: MESSAGING_LIMITS.textMax,
+        };
+      },
+    });
+
     api.route(server, {
       method: 'GET',
       url: '/api/patient/pharmacies',
@@ -175,6 +234,15 @@ export function patientMessagingRoutes(app: App, api: ApiRegistry): FastifyPlugi
         documentIds: documentIds.optional(),
       }),
       multipart: uploads,
+      // Before the files: a send the pharmacy's eligibility or a quota refuses processes nothing.
+      precheck: ({ fields, request }) => {
+        const site = finess.safeParse(fields.finess);
+        return patient.precheckStart(
+          patientActor(request),
+          { finess: site.success ? site.data : null },
+          actionContext(request, true),
+        );
+      },
       responses: { 201: { description: 'Sent', schema: sendResult(patientConversation) } },
       async handler({ body, files, request, reply }) {
         const who = patientActor(request);
@@ -197,6 +265,9 @@ export function patientMessagingRoutes(app: App, api: ApiRegistry): FastifyPlugi
       params: conversationParams,
       body: z.object({ text: z.string().max(100_000), documentIds: documentIds.optional() }),
       multipart: uploads,
+      // Before the files: a reply to a closed or unknown conversation, or over quota, processes nothing.
+      precheck: ({ params, request }) =>
+        patient.precheckReply(patientActor(request), params.id, actionContext(request, true)),
       responses: { 201: { description: 'Sent', schema: sendResult(patientConversation) } },
       async handler({ params, body, files, request, reply }) {
         const who = patientActor(request);

@@ -79,14 +79,23 @@ export function teamMessagingRoutes(app: App, api: ApiRegistry): FastifyPluginAs
     api.route(server, {
       method: 'GET',
       url: '/api/pharmacies/:finess/conversations/:id',
-      summary: 'Open a conversation: its messages; marks it read for the caller only',
+      summary:
+        'Open a conversation: its messages; marks it read for the caller only, unless `markRead=false` (a refresh of what is on screen, audited the same)',
       tags: TAGS,
       access: 'session-or-credential',
       params: conversationParams,
+      query: z.object({
+        markRead: z
+          .enum(['true', 'false'])
+          .optional()
+          .describe('`false`: read without marking it read (default `true`)'),
+      }),
       responses: { 200: { description: 'The conversation', schema: detail(teamConversation) } },
-      async handler({ params, request, reply }) {
+      async handler({ params, query, request, reply }) {
         reply.header('cache-control', 'no-store');
-        return team.open(teamMember(request, params.finess), params.id, actionContext(request));
+        return team.open(teamMember(request, params.finess), params.id, actionContext(request), {
+          markRead: query.markRead !== 'false',
+        });
       },
     });
 
@@ -153,6 +162,9 @@ export function teamMessagingRoutes(app: App, api: ApiRegistry): FastifyPluginAs
       params: conversationParams,
       body: z.object({ text: z.string().max(100_000).optional(), templateId: id.optional() }),
       multipart: uploads,
+      // Before the files: a reply to a closed conversation, or another pharmacy's, processes nothing.
+      precheck: ({ params, request }) =>
+        team.precheckReply(teamMember(request, params.finess), params.id, actionContext(request, true)),
       responses: { 201: { description: 'Sent', schema: sendResult(teamConversation) } },
       async handler({ params, body, files, request, reply }) {
         const sent = await team.reply(

@@ -1,0 +1,57 @@
+import { DomainError } from '../domain-error.ts';
+import type { EligibilityService } from '../eligibility/service.ts';
+import { type PatientActor, type TeamMember, teamActorOf } from './actors.ts';
+import { apply, type ConversationState } from './conversation.ts';
+import { ownConversation } from './patient-access.ts';
+import { type ConversationRow, stateOf } from './store.ts';
+
+/**
+ * The checks of a send that need none of its files: whether the patient may write to the pharmacy
+ * (a new conversation), whether the conversation is the patient's — or the member's pharmacy's —
+ * and still accepts a message (a reply); the patient's quotas are in quotas.ts.
+ *
+ * Each runs twice with the same code: in the use case, which decides (the conversation locked in
+ * its transaction, the quotas counted there: state may change in between), and in its precheck
+ * (send-precheck.ts), before the files are read, so that an obvious refusal costs no upload
+ * processing and writes no blob.
+ */
+
+/** PHARMACY_NOT_ELIGIBLE, with the reason and its French explanation, unless the patient may write. */
+export async function checkEligible(
+  eligibility: EligibilityService,
+  patient: PatientActor,
+  finess: string,
+): Promise<void> {
+  // The rule, on the server, at every new conversation, whatever the client says.
+  const verdict = await eligibility.check(patient.matricule, finess);
+  if (verdict.verdict.eligible) return;
+  throw new DomainError('PHARMACY_NOT_ELIGIBLE', verdict.explanation, {
+    reason: verdict.verdict.reason,
+    explanation: verdict.explanation,
+    ...('eligibleUntil' in verdict.verdict ? { eligibleUntil: verdict.verdict.eligibleUntil } : {}),
+  });
+}
+
+/** The patient's own conversation and its state after their message, or NOT_FOUND / CONVERSATION_CLOSED. */
+export function acceptPatientMessage(
+  row: ConversationRow | undefined,
+  patient: PatientActor,
+  now: Date,
+  timeZone: string | undefined,
+): { row: ConversationRow; state: ConversationState } {
+  const own = ownConversation(row, patient);
+  return { row: own, state: apply(stateOf(own), { type: 'patient_message' }, now, timeZone) };
+}
+
+/**
+ * The state of a conversation of the member's pharmacy (teamConversation) after their message, or
+ * CONVERSATION_CLOSED.
+ */
+export function acceptTeamMessage(
+  row: ConversationRow,
+  member: TeamMember,
+  now: Date,
+  timeZone: string | undefined,
+): ConversationState {
+  return apply(stateOf(row), { type: 'team_message', by: teamActorOf(member) }, now, timeZone);
+}
