@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, setCsrfToken } from '../shared/api.ts';
+import { type LiveEvent, useLiveEvents } from '../shared/live.ts';
+import { statusText } from '../shared/status.ts';
 import { Announcer, announce } from './announcer.tsx';
 import { ConnectionState, Footer, Header, SkipLinks } from './layout.tsx';
-import { type LiveEvent, useLiveEvents, useLiveStream } from './live.ts';
+import { useLiveStream } from './live.ts';
 import { href, useRoute } from './router.ts';
-import { statusLabel } from './status.tsx';
 import type { Conversation, ConversationPage, Me } from './types.ts';
 import { ComposeView } from './views/compose.tsx';
 import { ConversationView } from './views/conversation.tsx';
@@ -28,9 +29,9 @@ export interface ConversationsState {
 function useConversations(enabled: boolean, streamLive: boolean) {
   const [state, setState] = useState<ConversationsState>({ items: null, nextCursor: null, error: null });
   const inFlight = useRef<Promise<Conversation[] | null> | null>(null);
+  const queued = useRef<Promise<Conversation[] | null> | null>(null);
 
-  const refresh = useCallback((): Promise<Conversation[] | null> => {
-    if (inFlight.current) return inFlight.current;
+  const run = useCallback((): Promise<Conversation[] | null> => {
     const request = api<ConversationPage>('GET', '/api/patient/conversations?limit=50')
       .then((page) => {
         setState({ items: page.items, nextCursor: page.nextCursor, error: null });
@@ -46,6 +47,18 @@ function useConversations(enabled: boolean, streamLive: boolean) {
     inFlight.current = request;
     return request;
   }, []);
+
+  // Asked while a request runs: what changed since it started may be missing from its answer, so
+  // once more after it (one more for any number of asks meanwhile).
+  const refresh = useCallback((): Promise<Conversation[] | null> => {
+    const running = inFlight.current;
+    if (!running) return run();
+    queued.current ??= running.then(() => {
+      queued.current = null;
+      return run();
+    });
+    return queued.current;
+  }, [run]);
 
   useEffect(() => {
     if (enabled) void refresh();
@@ -68,7 +81,7 @@ function announcementFor(event: LiveEvent, conversation: Conversation | undefine
     case 'message.team':
       return `Nouvelle réponse de ${name} : « ${conversation.subject} ».`;
     case 'status':
-      return `${name} : ${statusLabel(conversation.status)} (« ${conversation.subject} »).`;
+      return `${name} : ${statusText(conversation.status)} (« ${conversation.subject} »).`;
     case 'close':
       return `${name} a clôturé la conversation « ${conversation.subject} ».`;
     default:
@@ -103,20 +116,17 @@ export function App() {
       });
   }, []);
 
-  useLiveEvents(
-    (event) => {
-      void conversations.refresh().then((items) => {
-        if (!('conversationId' in event) || !items) return;
-        const conversation = items.find((c) => c.id === event.conversationId);
-        const text = announcementFor(event, conversation);
-        if (!text || !conversation) return;
-        announce(text);
-        const viewing = route.view === 'conversation' && route.id === conversation.id;
-        if (!viewing) setNotice({ conversationId: conversation.id, text });
-      });
-    },
-    [route],
-  );
+  useLiveEvents((event) => {
+    void conversations.refresh().then((items) => {
+      if (!('conversationId' in event) || !items) return;
+      const conversation = items.find((c) => c.id === event.conversationId);
+      const text = announcementFor(event, conversation);
+      if (!text || !conversation) return;
+      announce(text);
+      const viewing = route.view === 'conversation' && route.id === conversation.id;
+      if (!viewing) setNotice({ conversationId: conversation.id, text });
+    });
+  });
 
   // A new view: move the focus to its title, so that keyboard and screen reader users start there.
   const firstView = useRef(true);

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { frenchDate, frenchSize } from './format.ts';
-import { ACCEPT_ATTRIBUTE, ACCEPTED_WORDING, fileProblem, isPdf, LIMITS } from './limits.ts';
+import { frenchDate, frenchSize } from '../shared/format.ts';
+import { type AttachmentLimits, acceptAttribute, acceptedWording, fileProblem, isPdf } from './limits.ts';
 import type { HealthDocument } from './types.ts';
 
 /** A file the patient picked, with its preview (a blob: URL for photos the browser can show). */
@@ -12,11 +12,14 @@ export interface PickedFile {
 
 let counter = 0;
 
-export function pickFiles(files: readonly File[]): { picked: PickedFile[]; problems: string[] } {
+export function pickFiles(
+  files: readonly File[],
+  limits: AttachmentLimits,
+): { picked: PickedFile[]; problems: string[] } {
   const picked: PickedFile[] = [];
   const problems: string[] = [];
   for (const file of files) {
-    const problem = fileProblem(file);
+    const problem = fileProblem(file, limits);
     if (problem) {
       problems.push(problem);
       continue;
@@ -77,6 +80,7 @@ interface FilePickerProps {
   /** Files plus documents already attached, for the count. */
   otherCount: number;
   disabled?: boolean;
+  limits: AttachmentLimits;
 }
 
 /**
@@ -91,19 +95,20 @@ export function FilePicker({
   onProblems,
   otherCount,
   disabled,
+  limits,
 }: FilePickerProps) {
   const add = (event: Event) => {
     const input = event.currentTarget as HTMLInputElement;
     const chosen = Array.from(input.files ?? []);
     input.value = '';
     if (chosen.length === 0) return;
-    const room = LIMITS.maxFiles - files.length - otherCount;
-    const { picked, problems: found } = pickFiles(chosen.slice(0, Math.max(0, room)));
+    const room = limits.maxFiles - files.length - otherCount;
+    const { picked, problems: found } = pickFiles(chosen.slice(0, Math.max(0, room)), limits);
     if (chosen.length > room) {
       found.push(
         room <= 0
-          ? `Vous avez déjà ${LIMITS.maxFiles} pièces jointes : c’est le maximum pour un message.`
-          : `${LIMITS.maxFiles} pièces jointes au maximum par message : seuls les ${room} premiers fichiers ont été ajoutés.`,
+          ? `Vous avez déjà ${limits.maxFiles} pièces jointes : c’est le maximum pour un message.`
+          : `${limits.maxFiles} pièces jointes au maximum par message : seuls les ${room} premiers fichiers ont été ajoutés.`,
       );
     }
     onProblems(found);
@@ -142,8 +147,9 @@ export function FilePicker({
       <label class="fr-label" for={`${prefix}-files`}>
         Ou ajouter des fichiers de votre appareil
         <span class="fr-hint-text">
-          Formats acceptés : {ACCEPTED_WORDING}. {frenchSize(LIMITS.maxFileBytes)} au maximum par fichier,{' '}
-          {LIMITS.maxFiles} pièces jointes et {frenchSize(LIMITS.maxMessageBytes)} au maximum par message.
+          Formats acceptés : {acceptedWording(limits)}. {frenchSize(limits.maxFileBytes)} au maximum par
+          fichier, {limits.maxFiles} pièces jointes et {frenchSize(limits.maxMessageBytes)} au maximum par
+          message.
         </span>
       </label>
       <input
@@ -152,7 +158,7 @@ export function FilePicker({
         id={`${prefix}-files`}
         data-testid={`${prefix}-files`}
         multiple
-        accept={ACCEPT_ATTRIBUTE}
+        accept={acceptAttribute(limits)}
         onChange={add}
         disabled={disabled}
         aria-describedby={hasError ? errorId : undefined}

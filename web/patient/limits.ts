@@ -1,45 +1,77 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api } from '../shared/api.ts';
+import { frenchSize } from '../shared/format.ts';
+
 /**
- * The attachment limits, checked in the browser BEFORE anything is sent so that the patient gets
- * a clear French message at once. A mirror of DEFAULT_LIMITS in src/attachments/limits.ts (the
- * one place they are set): change both together. The server remains the authority — it may be
- * configured otherwise (ATTACHMENT_TYPES, ATTACHMENT_MAX_FILE_MB), and its refusal is shown as is.
+ * The limits a message must keep, as the server is configured (GET /api/patient/attachment-limits:
+ * src/attachments/limits.ts with ATTACHMENT_TYPES and ATTACHMENT_MAX_FILE_MB applied, and
+ * src/messaging/limits.ts), checked in the browser BEFORE anything is sent so that the patient
+ * gets a clear French message at once. Nothing here repeats a number; the server still decides
+ * (from the bytes), and its refusal is shown as is.
  */
-import { frenchSize } from './format.ts';
+export interface AttachmentLimits {
+  types: { mediaType: string; kind: 'image' | 'pdf'; name: string; extensions: string[] }[];
+  maxFileBytes: number;
+  maxMessageBytes: number;
+  minFiles: number;
+  maxFiles: number;
+  subjectMax: number;
+  textMax: number;
+}
 
-const MB = 1024 * 1024;
+let loading: Promise<AttachmentLimits> | null = null;
 
-export const LIMITS = {
-  maxFileBytes: 10 * MB,
-  maxMessageBytes: 25 * MB,
-  /** A new message carries 1 to 5 attachments (files and documents together). */
-  minFiles: 1,
-  maxFiles: 5,
-} as const;
-
-/** The server decides from magic bytes; the browser can only go by the declared type or the name. */
-const ACCEPTED: readonly { type: string; extensions: readonly string[] }[] = [
-  { type: 'image/jpeg', extensions: ['jpg', 'jpeg'] },
-  { type: 'image/png', extensions: ['png'] },
-  { type: 'image/heic', extensions: ['heic'] },
-  { type: 'image/heif', extensions: ['heif'] },
-  { type: 'application/pdf', extensions: ['pdf'] },
-];
+/** Loaded once per page (again after a failure). */
+export function useAttachmentLimits(): { limits: AttachmentLimits | null; error: string | null } {
+  const [state, setState] = useState<{ limits: AttachmentLimits | null; error: string | null }>({
+    limits: null,
+    error: null,
+  });
+  useEffect(() => {
+    let alive = true;
+    loading ??= api<AttachmentLimits>('GET', '/api/patient/attachment-limits');
+    loading
+      .then((limits) => alive && setState({ limits, error: null }))
+      .catch((e: unknown) => {
+        loading = null;
+        if (alive)
+          setState({
+            limits: null,
+            error: `Les règles d’envoi n’ont pas pu être chargées : ${e instanceof ApiError ? e.message : String(e)}`,
+          });
+      });
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return state;
+}
 
 /** For `<input accept>`: the types and the extensions (HEIC often comes without a type). */
-export const ACCEPT_ATTRIBUTE = [
-  ...ACCEPTED.map((a) => a.type),
-  ...ACCEPTED.flatMap((a) => a.extensions.map((e) => `.${e}`)),
-].join(',');
+export function acceptAttribute(limits: AttachmentLimits): string {
+  return [
+    ...limits.types.map((t) => t.mediaType),
+    ...limits.types.flatMap((t) => t.extensions.map((e) => `.${e}`)),
+  ].join(',');
+}
 
-export const ACCEPTED_WORDING = 'photos (JPEG, PNG, HEIC) et documents PDF';
+/** « photos (JPEG, PNG, HEIC) et documents PDF », from the accepted types. */
+export function acceptedWording(limits: AttachmentLimits): string {
+  const photos = [...new Set(limits.types.filter((t) => t.kind === 'image').map((t) => t.name))];
+  const parts: string[] = [];
+  if (photos.length > 0) parts.push(`photos (${photos.join(', ')})`);
+  if (limits.types.some((t) => t.kind === 'pdf')) parts.push('documents PDF');
+  return parts.join(' et ');
+}
 
-export function isAcceptedFile(file: File): boolean {
+/** The server decides from magic bytes; the browser can only go by the declared type or the name. */
+export function isAcceptedFile(file: File, limits: AttachmentLimits): boolean {
   const type = file.type.toLowerCase();
-  if (type && ACCEPTED.some((a) => a.type === type)) return true;
+  if (type && limits.types.some((t) => t.mediaType === type)) return true;
   const extension = file.name.toLowerCase().split('.').pop() ?? '';
   // Some phones give HEIC photos no type, or a generic one: trust the name then.
   if (!type || type === 'application/octet-stream')
-    return ACCEPTED.some((a) => a.extensions.includes(extension));
+    return limits.types.some((t) => t.extensions.includes(extension));
   return false;
 }
 
@@ -48,39 +80,41 @@ export function isPdf(file: File): boolean {
 }
 
 /** Why this file cannot be added, or null. */
-export function fileProblem(file: File): string | null {
-  if (!isAcceptedFile(file)) {
-    return `« ${file.name} » n’est pas d’un type accepté : envoyez des ${ACCEPTED_WORDING}.`;
+export function fileProblem(file: File, limits: AttachmentLimits): string | null {
+  if (!isAcceptedFile(file, limits)) {
+    return `« ${file.name} » n’est pas d’un type accepté : envoyez des ${acceptedWording(limits)}.`;
   }
   if (file.size === 0) return `« ${file.name} » est vide.`;
-  if (file.size > LIMITS.maxFileBytes) {
-    return `« ${file.name} » est trop volumineux (${frenchSize(file.size)}) : ${frenchSize(LIMITS.maxFileBytes)} au maximum par fichier.`;
+  if (file.size > limits.maxFileBytes) {
+    return `« ${file.name} » est trop volumineux (${frenchSize(file.size)}) : ${frenchSize(limits.maxFileBytes)} au maximum par fichier.`;
   }
   return null;
 }
 
 /** Problems of the whole set, before sending: count and total size. */
-export function setProblems(files: readonly File[], documentCount: number, requireOne: boolean): string[] {
+export function setProblems(
+  files: readonly File[],
+  documentCount: number,
+  requireOne: boolean,
+  limits: AttachmentLimits,
+): string[] {
   const problems: string[] = [];
   const count = files.length + documentCount;
-  if (requireOne && count < LIMITS.minFiles) {
+  if (requireOne && count < limits.minFiles) {
     problems.push(
       'Joignez au moins une ordonnance : une photo, un fichier PDF ou une ordonnance numérique de « Mes documents ».',
     );
   }
-  if (count > LIMITS.maxFiles) {
+  if (count > limits.maxFiles) {
     problems.push(
-      `Vous avez joint ${count} pièces : ${LIMITS.maxFiles} au maximum par message. Retirez-en ${count - LIMITS.maxFiles}.`,
+      `Vous avez joint ${count} pièces : ${limits.maxFiles} au maximum par message. Retirez-en ${count - limits.maxFiles}.`,
     );
   }
   const total = files.reduce((sum, f) => sum + f.size, 0);
-  if (total > LIMITS.maxMessageBytes) {
+  if (total > limits.maxMessageBytes) {
     problems.push(
-      `Les fichiers pèsent ${frenchSize(total)} au total : ${frenchSize(LIMITS.maxMessageBytes)} au maximum par message.`,
+      `Les fichiers pèsent ${frenchSize(total)} au total : ${frenchSize(limits.maxMessageBytes)} au maximum par message.`,
     );
   }
   return problems;
 }
-
-/** A mirror of MESSAGING_LIMITS in src/messaging/limits.ts (subject on one line, text). */
-export const TEXT_LIMITS = { subjectMax: 200, textMax: 10_000 } as const;

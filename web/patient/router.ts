@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
+import { go, useHashRoute } from '../shared/router.ts';
 
 /**
- * Hash routing (the server serves one page at /patient/): `#/`, `#/ecrire`, `#/ecrire/<finess>`,
+ * The patient's routes (one page at /patient/): `#/`, `#/ecrire`, `#/ecrire/<finess>`,
  * `#/conversations/<id>`.
  */
 export type Route =
@@ -11,9 +11,8 @@ export type Route =
   | { view: 'conversation'; id: string }
   | { view: 'not-found' };
 
-export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '') || '/';
-  if (path === '/' || path === '') return { view: 'home' };
+export function parseRoute(path: string): Route {
+  if (path === '/') return { view: 'home' };
   if (path === '/ecrire') return { view: 'pharmacies' };
   const compose = /^\/ecrire\/([0-9AB]{9})$/.exec(path);
   if (compose?.[1]) return { view: 'compose', finess: compose[1] };
@@ -23,13 +22,7 @@ export function parseRoute(hash: string): Route {
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(location.hash));
-  useEffect(() => {
-    const onChange = () => setRoute(parseRoute(location.hash));
-    addEventListener('hashchange', onChange);
-    return () => removeEventListener('hashchange', onChange);
-  }, []);
-  return route;
+  return useHashRoute(parseRoute);
 }
 
 export const href = {
@@ -39,6 +32,4 @@ export const href = {
   conversation: (id: string) => `#/conversations/${id}`,
 };
 
-export function navigate(to: string): void {
-  location.hash = to.replace(/^#/, '');
-}
+export { go };

@@ -2,6 +2,10 @@
  * The shapes the patient app reads from the API (src/http/routes/patient-messaging.ts and
  * src/http/messaging-schemas.ts are the authority; /api/openapi.json documents them).
  */
+import type { ConversationCommon, ConversationDetail as Detail, Message, Page } from '../shared/types.ts';
+
+export type { Attachment, Message, PreparationStatus, StatusCode } from '../shared/types.ts';
+
 export interface Me {
   population: 'patient';
   matricule: string;
@@ -48,59 +52,13 @@ export interface HealthDocument {
   prescriptionNumber: string | null;
 }
 
-export type StatusCode = 'received' | 'in_preparation' | 'ready' | 'collected' | 'partial' | 'cannot_fill';
-
-export interface PreparationStatus {
-  code: StatusCode;
-  restExpectedOn?: string;
-  reason?: string;
-}
-
-export interface Attachment {
-  id: string;
-  kind: 'image' | 'pdf';
-  mediaType: string;
-  fileName: string;
-  size: number;
-  hasThumbnail: boolean;
-  width: number | null;
-  height: number | null;
-  pages: number | null;
-  flags: string[];
-  prescriptionNumbers: string[];
-}
-
-export interface Message {
-  id: string;
-  author: { kind: 'patient' | 'professional' | 'software'; name: string };
-  text: string;
-  createdAt: string;
-  closesConversation: boolean;
-  attachments: Attachment[];
-}
-
-export interface Conversation {
-  id: string;
-  subject: string;
-  status: PreparationStatus;
-  open: boolean;
-  closedAt: string | null;
-  createdAt: string;
-  lastMessageAt: string;
-  messageCount: number;
+export interface Conversation extends ConversationCommon {
   pharmacy: { finess: string; name: string };
-  unread: boolean;
 }
 
-export interface ConversationPage {
-  items: Conversation[];
-  nextCursor: string | null;
-}
+export type ConversationPage = Page<Conversation>;
 
-export interface ConversationDetail {
-  conversation: Conversation;
-  messages: Message[];
-}
+export type ConversationDetail = Detail<Conversation>;
 
 export interface SendResult {
   conversation: Conversation;

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../shared/api.ts';
 import { type JournalEvent, openJournalStream, type StreamState } from '../shared/events.ts';
+import { debounce, dispatchLive } from '../shared/live.ts';
 import { showDesktopNotification } from './desktop.ts';
 import { attachmentSummary, patientName } from './format.ts';
 import { isOpenAt, parseOpeningHours } from './hours.ts';
-import { debounce, dispatchLive } from './live.ts';
 import { go, href } from './router.ts';
 import { beep } from './sound.ts';
 import { counterSettings, DEFAULT_REALERT_MINUTES } from './stream.ts';
@@ -18,6 +18,11 @@ import type { Page, TeamConversation } from './types.ts';
  * what was sent, a beep and a desktop notification. Someone opening (`read`), claiming, answering,
  * changing the status or closing it clears the alert on every workstation. An alert nobody
  * acknowledged rings again every `realertMinutes`, during opening hours.
+ *
+ * Alerts live in the page: when the counter starts, and when its stream resumes, they are rebuilt
+ * from the `waiting` listing — open, unclaimed conversations still « Reçue » whose latest patient
+ * message nobody of the team has read, answered or acted on since: exactly the arrivals no
+ * acknowledgement has cleared yet.
  */
 export interface Alert {
   conversationId: string;
@@ -85,34 +90,43 @@ export function useCounterLive(finess: string, pharmacyName: string, viewing: st
       );
     };
 
-    const fetchUnread = async () => {
+    /** The journal position the page has seen (events and `ready`). */
+    let head = 0;
+    const alertOf = (conversation: TeamConversation, seq: number): Alert => ({
+      conversationId: conversation.id,
+      patient: patientName(conversation),
+      summary: attachmentSummary(conversation.latestPatientAttachments ?? []),
+      subject: conversation.subject,
+      at: conversation.lastMessageAt,
+      seq,
+      rangAt: Date.now(),
+      hidden: false,
+    });
+    /** Whoever is at this workstation sees the conversation: no alert for it here. */
+    const seenHere = (id: string) => viewingRef.current === id && document.hasFocus();
+
+    /** False when the request failed (the next event or the periodic refresh tries again). */
+    const fetchUnreadOnce = async (): Promise<boolean> => {
+      // Only the arrivals known before the request are settled by its answer; one that lands
+      // while it is in flight may be missing from it, and waits for the next fetch.
+      const asked = new Map(pending);
       let page: Page<TeamConversation>;
       try {
         page = await api<Page<TeamConversation>>('GET', `${base}/conversations?filter=unread&limit=100`);
       } catch {
-        return; // The next event or the periodic refresh tries again.
+        return false;
       }
-      if (!alive) return;
+      if (!alive) return false;
+      for (const [id, seq] of asked) if (pending.get(id) === seq) pending.delete(id);
       setUnread({ count: page.items.length, more: page.nextCursor !== null });
       const byId = new Map(page.items.map((c) => [c.id, c]));
-      const arrivals = [...pending];
-      pending.clear();
       const fresh: Alert[] = [];
-      for (const [id, seq] of arrivals) {
+      for (const [id, seq] of asked) {
         const conversation = byId.get(id);
         if (!conversation?.open) continue;
         if ((acknowledged.get(id) ?? 0) > seq) continue;
-        if (viewingRef.current === id && document.visibilityState === 'visible') continue;
-        fresh.push({
-          conversationId: id,
-          patient: patientName(conversation),
-          summary: attachmentSummary(conversation.latestPatientAttachments ?? []),
-          subject: conversation.subject,
-          at: conversation.lastMessageAt,
-          seq,
-          rangAt: Date.now(),
-          hidden: false,
-        });
+        if (seenHere(id)) continue;
+        fresh.push(alertOf(conversation, seq));
       }
       // Conversations this member has read since (elsewhere too) no longer alert.
       const isFresh = (a: Alert) => fresh.some((f) => f.conversationId === a.conversationId);
@@ -121,12 +135,54 @@ export function useCounterLive(finess: string, pharmacyName: string, viewing: st
         return fresh.length === 0 && kept.length === current.length ? current : [...fresh, ...kept];
       });
       for (const alert of fresh) ring(alert);
+      return true;
+    };
+    // One fetch at a time, and once more when something arrived meanwhile.
+    let fetching = false;
+    let again = false;
+    const fetchUnread = async () => {
+      if (fetching) {
+        again = true;
+        return;
+      }
+      fetching = true;
+      try {
+        let ok = true;
+        do {
+          again = false;
+          ok = await fetchUnreadOnce();
+        } while (ok && (again || pending.size > 0));
+      } finally {
+        fetching = false;
+      }
+    };
+
+    const rebuild = async () => {
+      const since = head;
+      let page: Page<TeamConversation>;
+      try {
+        page = await api<Page<TeamConversation>>('GET', `${base}/conversations?filter=waiting&limit=100`);
+      } catch {
+        return;
+      }
+      if (!alive) return;
+      const fresh = page.items
+        .filter((c) => !alertsRef.current.some((a) => a.conversationId === c.id))
+        .filter((c) => (acknowledged.get(c.id) ?? 0) <= since && !seenHere(c.id))
+        .map((c) => alertOf(c, since));
+      if (fresh.length === 0) return;
+      setAlerts((current) => [
+        ...fresh.filter((f) => !current.some((a) => a.conversationId === f.conversationId)),
+        ...current,
+      ]);
+      for (const alert of fresh) ring(alert);
     };
     const refresh = debounce(() => void fetchUnread(), 80);
     refreshRef.current = refresh;
     const periodic = setInterval(refresh, 60_000);
 
     const onEvent = (event: JournalEvent, replay: boolean) => {
+      head = Math.max(head, event.seq);
       if (ARRIVALS.has(event.kind)) {
         if (!replay) pending.set(event.conversationId, event.seq);
       } else if (ACKNOWLEDGEMENTS.has(event.kind)) {
@@ -142,8 +198,10 @@ export function useCounterLive(finess: string, pharmacyName: string, viewing: st
     const connection = openJournalStream(`${base}/events`, {
       onEvent,
       onReady(ready) {
+        head = Math.max(head, ready.seq);
         setSettings(counterSettings(ready));
         refresh();
+        if (ready.resumed) void rebuild();
         dispatchLive({ kind: 'resync' });
       },
       onState(state, reason) {
@@ -152,8 +210,9 @@ export function useCounterLive(finess: string, pharmacyName: string, viewing: st
         if (state === 'ended') clearInterval(periodic);
       },
     });
-    // Unread count at start, and a backstop should a hint be lost.
+    // Unread count and alerts at start, and a backstop should a hint be lost.
     void fetchUnread();
+    void rebuild();
     return () => {
       alive = false;
       refresh.cancel();

@@ -1,26 +1,27 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../shared/api.ts';
+import { useLiveEvents } from '../shared/live.ts';
+import { STATUS_BADGE, statusText } from '../shared/status.ts';
+import { ClaimActions, CloseAction, ClosePanel, HandOverPanel } from './conversation-actions.tsx';
 import { Documents } from './documents.tsx';
-import { fullDateTime, patientName, STATUS_BADGE, statusText, when } from './format.ts';
+import { patientName, when } from './format.ts';
 import { useShortcuts } from './keys.ts';
-import { useLiveEvents } from './live.ts';
 import { copyText } from './prescription.tsx';
 import { ReplyBox } from './reply.tsx';
 import { go, href } from './router.ts';
 import { StatusBar } from './status-bar.tsx';
-import type {
-  Attachment,
-  ConversationDetail,
-  Me,
-  Message,
-  PreparationStatus,
-  TeamConversation,
-} from './types.ts';
+import { prescriptionNumbers, Thread } from './thread.tsx';
+import type { ConversationDetail, Me, Message, PreparationStatus, TeamConversation } from './types.ts';
+import './conversation.css';
 
 /**
  * One conversation at the counter: who, what status the patient sees, the thread and the reply
  * box on the left, the e-prescription and the documents (photo viewer, PDF) on the right.
- * Opening it marks it read for this member (and clears the pop-up on every workstation).
+ *
+ * Opening it (a deliberate act: a click, a key, a pop-up) marks it read for this member, which
+ * clears the pop-up on every workstation. What others do on it reloads it live, but marks it read
+ * only when this window has the focus: a counter left showing it behind the pharmacy software
+ * reads with `markRead=false`, and marks it read once someone comes back to the window.
  */
 type Loaded =
   | { kind: 'loading' }
@@ -42,6 +43,7 @@ export function ConversationView({
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
   const [text, setText] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
   const [confirmClose, setConfirmClose] = useState(false);
   const [handOver, setHandOver] = useState(false);
   const [colleague, setColleague] = useState('');
@@ -49,16 +51,16 @@ export function ConversationView({
   const heading = useRef<HTMLHeadingElement>(null);
   const base = `/api/pharmacies/${encodeURIComponent(finess)}/conversations/${encodeURIComponent(id)}`;
 
-  const load = async (first: boolean) => {
+  /** `open`: the member chose to open it; `refresh`: it changed, and may be on screen unwatched. */
+  const load = async (how: 'open' | 'refresh') => {
+    const markRead = how === 'open' || document.hasFocus();
     try {
-      const detail = await api<ConversationDetail>('GET', base);
+      const detail = await api<ConversationDetail>('GET', markRead ? base : `${base}?markRead=false`);
       setLoaded({ kind: 'ready', detail });
-      if (first) {
-        onChanged();
-        requestAnimationFrame(() => heading.current?.focus());
-      }
+      if (how === 'open') requestAnimationFrame(() => heading.current?.focus());
+      if (markRead) onChanged();
     } catch (error) {
-      if (first || !(error instanceof ApiError) || error.status !== 0)
+      if (how === 'open' || !(error instanceof ApiError) || error.status !== 0)
         setLoaded({
           kind: 'error',
           error: error instanceof ApiError ? error : new ApiError(0, 'UNKNOWN', 'Erreur inattendue.'),
@@ -67,30 +69,23 @@ export function ConversationView({
   };
 
   useEffect(() => {
-    void load(true);
+    void load('open');
   }, [id]);
 
-  // What others do on it shows here. Reloading marks a new patient message read (and clears the
-  // pop-up everywhere), so a tab in the background waits until someone looks at it again.
-  const stale = useRef(false);
-  const reload = () => {
-    if (document.visibilityState === 'visible') void load(false);
-    else stale.current = true;
-  };
   useLiveEvents((event) => {
-    if (event.kind === 'resync') reload();
-    else if ('conversationId' in event && event.conversationId === id && event.kind !== 'read') reload();
+    if (event.kind === 'resync') void load('refresh');
+    else if ('conversationId' in event && event.conversationId === id && event.kind !== 'read')
+      void load('refresh');
   });
+
+  // Back to a window that shows an unread message: now someone is looking at it.
+  const unreadShown = loaded.kind === 'ready' && loaded.detail.conversation.unread;
   useEffect(() => {
-    const onVisible = () => {
-      if (document.visibilityState === 'visible' && stale.current) {
-        stale.current = false;
-        void load(false);
-      }
-    };
-    document.addEventListener('visibilitychange', onVisible);
-    return () => document.removeEventListener('visibilitychange', onVisible);
-  }, [id]);
+    if (!unreadShown) return;
+    const onFocus = () => void load('refresh');
+    addEventListener('focus', onFocus);
+    return () => removeEventListener('focus', onFocus);
+  }, [unreadShown, id]);
 
   const act = async (
     what: string,
@@ -100,13 +95,13 @@ export function ConversationView({
     setNotice(null);
     try {
       await run();
-      await load(false);
+      await load('refresh');
       setNotice({ tone: 'success', text: what });
       onChanged();
       return true;
     } catch (error) {
       setNotice({ tone: 'error', text: error instanceof ApiError ? error.message : 'Action impossible.' });
-      if (error instanceof ApiError && error.status === 409) await load(false);
+      if (error instanceof ApiError && error.status === 409) await load('refresh');
       return false;
     } finally {
       setBusy(false);
@@ -179,7 +174,6 @@ export function ConversationView({
     );
   }
 
-  const mine = conversation.claimedBy?.rpps === me.rpps;
   return (
     <div class="conv">
       <div class="conv-head">
@@ -202,104 +196,38 @@ export function ConversationView({
         <span class={`fr-badge fr-badge--sm fr-badge--no-icon ${STATUS_BADGE[conversation.status.code]}`}>
           {statusText(conversation.status)}
         </span>
-        <div class="conv-claim">
-          {conversation.claimedBy ? (
-            <span class={mine ? 'conv-claimed conv-claimed--mine' : 'conv-claimed'}>
-              {mine ? 'Vous vous en occupez' : `Pris en charge par ${conversation.claimedBy.name}`}
-            </span>
-          ) : (
-            conversation.open && (
-              <button
-                type="button"
-                class="fr-btn fr-btn--sm fr-icon-user-line fr-btn--icon-left"
-                data-testid="claim"
-                disabled={busy}
-                aria-keyshortcuts="m"
-                onClick={() => void claim()}
-              >
-                Je m'en occupe
-              </button>
-            )
-          )}
-          {conversation.open && (
-            <button
-              type="button"
-              class="fr-btn fr-btn--sm fr-btn--tertiary"
-              aria-expanded={handOver}
-              onClick={() => setHandOver((shown) => !shown)}
-            >
-              Confier…
-            </button>
-          )}
-        </div>
-        <div class="conv-close">
-          {conversation.open ? (
-            <button
-              type="button"
-              class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-mail-close-line fr-btn--icon-left"
-              data-testid="close-conversation"
-              aria-expanded={confirmClose}
-              disabled={busy}
-              onClick={() => setConfirmClose((shown) => !shown)}
-            >
-              Clore
-            </button>
-          ) : (
-            <span class="conv-closed" data-testid="conversation-closed">
-              Close {conversation.closedAt ? `le ${fullDateTime(conversation.closedAt)}` : ''}
-            </span>
-          )}
-        </div>
+        <ClaimActions
+          conversation={conversation}
+          mine={conversation.claimedBy?.rpps === me.rpps}
+          busy={busy}
+          handOverShown={handOver}
+          onClaim={() => void claim()}
+          onToggleHandOver={() => setHandOver((shown) => !shown)}
+        />
+        <CloseAction
+          conversation={conversation}
+          busy={busy}
+          confirmShown={confirmClose}
+          onToggle={() => setConfirmClose((shown) => !shown)}
+        />
       </div>
       {handOver && (
-        <form
-          class="conv-panel"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void handOverTo();
-          }}
-        >
-          <label for="hand-over-rpps">Confier la conversation au collègue de RPPS</label>
-          <input
-            id="hand-over-rpps"
-            class="fr-input counter-input-sm"
-            inputMode="numeric"
-            pattern="\d{11}"
-            required
-            value={colleague}
-            onInput={(event) => setColleague((event.target as HTMLInputElement).value)}
-          />
-          <button type="submit" class="fr-btn fr-btn--sm" disabled={busy}>
-            Confier
-          </button>
-          <button type="button" class="fr-btn fr-btn--sm fr-btn--tertiary" onClick={() => setHandOver(false)}>
-            Annuler
-          </button>
-        </form>
+        <HandOverPanel
+          busy={busy}
+          colleague={colleague}
+          setColleague={setColleague}
+          onSubmit={() => void handOverTo()}
+          onCancel={() => setHandOver(false)}
+        />
       )}
       {confirmClose && (
-        <div class="conv-panel conv-panel--warning">
-          <p>
-            <strong>Clore la conversation ?</strong> Le patient ne pourra plus y écrire.
-            {text.trim() !== '' && ' Le texte de la réponse sera envoyé comme dernier message.'}
-          </p>
-          <button
-            type="button"
-            class="fr-btn fr-btn--sm"
-            data-testid="close-confirm"
-            disabled={busy}
-            onClick={() => void close()}
-          >
-            Clore la conversation
-          </button>
-          <button
-            type="button"
-            class="fr-btn fr-btn--sm fr-btn--tertiary"
-            onClick={() => setConfirmClose(false)}
-          >
-            Annuler
-          </button>
-        </div>
+        <ClosePanel
+          busy={busy}
+          text={text}
+          fileCount={files.length}
+          onConfirm={() => void close()}
+          onCancel={() => setConfirmClose(false)}
+        />
       )}
       <StatusBar conversation={conversation} busy={busy} onSet={setStatus} />
       <div class={`conv-notice${notice ? ` conv-notice--${notice.tone}` : ''}`} role="status">
@@ -307,11 +235,7 @@ export function ConversationView({
       </div>
       <div class="conv-body">
         <section class="conv-thread" aria-label="Messages">
-          <ol class="thread">
-            {detail.messages.map((message) => (
-              <MessageItem key={message.id} message={message} />
-            ))}
-          </ol>
+          <Thread messages={detail.messages} />
           {conversation.open ? (
             <ReplyBox
               finess={finess}
@@ -319,8 +243,10 @@ export function ConversationView({
               textareaRef={reply}
               text={text}
               setText={setText}
+              files={files}
+              setFiles={setFiles}
               onSent={() => {
-                void load(false);
+                void load('refresh');
                 setNotice({ tone: 'success', text: 'Réponse envoyée.' });
                 onChanged();
               }}
@@ -344,62 +270,4 @@ function bodyOf(status: PreparationStatus) {
   if (status.code === 'partial') return { status: 'partial', restExpectedOn: status.restExpectedOn };
   if (status.code === 'cannot_fill') return { status: 'cannot_fill', reason: status.reason };
   return { status: status.code };
-}
-
-function prescriptionNumbers(messages: Message[]): string[] {
-  const numbers: string[] = [];
-  for (const message of [...messages].reverse())
-    for (const a of message.attachments)
-      for (const n of a.prescriptionNumbers) if (!numbers.includes(n)) numbers.push(n);
-  return numbers;
-}
-
-function MessageItem({ message }: { message: Message }) {
-  const fromPatient = message.author.kind === 'patient';
-  return (
-    <li
-      class={`msg ${fromPatient ? 'msg--patient' : 'msg--team'}`}
-      data-testid="message"
-      data-author={message.author.kind}
-    >
-      <div class="msg-head">
-        <strong>{message.author.name}</strong>
-        <time dateTime={message.createdAt} title={fullDateTime(message.createdAt)}>
-          {when(message.createdAt)}
-        </time>
-        {message.closesConversation && <span class="msg-tag">a clos la conversation</span>}
-      </div>
-      {message.text && <p class="msg-text">{message.text}</p>}
-      {message.attachments.length > 0 && (
-        <ul class="msg-files">
-          {message.attachments.map((a) => (
-            <li key={a.id}>
-              <AttachmentChip attachment={a} />
-            </li>
-          ))}
-        </ul>
-      )}
-    </li>
-  );
-}
-
-function AttachmentChip({ attachment: a }: { attachment: Attachment }) {
-  return (
-    <button
-      type="button"
-      class="msg-file"
-      onClick={() => {
-        const target = document.getElementById(`doc-${a.id}`);
-        target?.scrollIntoView({ block: 'start', behavior: 'smooth' });
-        target?.querySelector<HTMLElement>('[tabindex="0"]')?.focus({ preventScroll: true });
-      }}
-    >
-      <span
-        class={a.kind === 'pdf' ? 'fr-icon-file-pdf-line fr-icon--sm' : 'fr-icon-image-line fr-icon--sm'}
-        aria-hidden="true"
-      />
-      {a.prescriptionNumbers.length > 0 ? 'Ordonnance numérique' : a.kind === 'pdf' ? 'PDF' : 'Photo'} ·{' '}
-      {a.fileName}
-    </button>
-  );
 }

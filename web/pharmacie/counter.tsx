@@ -11,6 +11,7 @@ import { go, href, useRoute } from './router.ts';
 import { armAudio, useAudioArmed } from './sound.ts';
 import { TemplatesView } from './templates.tsx';
 import type { Me, Membership } from './types.ts';
+import './counter.css';
 
 /** One pharmacy's counter: header, the pop-up, and the current view. */
 export function Counter({
@@ -86,7 +87,7 @@ export function Counter({
         <div class="fr-alert fr-alert--warning fr-alert--sm counter-banner">
           <p>
             {live.stream.reason === 'REPLACED'
-              ? 'Ce comptoir a été ouvert dans un autre onglet : les alertes arrivent là-bas. '
+              ? 'Ce comptoir a été ouvert sur un autre poste ou onglet : les alertes arrivent là-bas. '
               : 'Votre session a pris fin : les nouveaux messages ne s’affichent plus. '}
             <a href="/pharmacie/">Recharger le comptoir</a>
           </p>
@@ -121,13 +122,16 @@ export function Counter({
 
 function ShortcutHelp({ onClose }: { onClose(): void }) {
   const close = useRef<HTMLButtonElement>(null);
+  // The latest onClose, so that a re-render (every live update) does not move the focus again.
+  const latestClose = useRef(onClose);
+  latestClose.current = onClose;
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     close.current?.focus();
     const onKey = (event: KeyboardEvent) => {
       if (event.key === 'Escape') {
         event.preventDefault();
-        onClose();
+        latestClose.current();
       }
     };
     addEventListener('keydown', onKey, true);
@@ -135,7 +139,7 @@ function ShortcutHelp({ onClose }: { onClose(): void }) {
       removeEventListener('keydown', onKey, true);
       previous?.focus();
     };
-  }, [onClose]);
+  }, []);
   return (
     <div class="counter-help" role="dialog" aria-modal="false" aria-labelledby="help-title">
       <div class="counter-help__head">

@@ -1,8 +1,10 @@
-import { FLAG_LABELS, fileSize, when } from './format.ts';
+import { frenchSize } from '../shared/format.ts';
+import { FLAG_LABELS, when } from './format.ts';
 import { PdfViewer } from './pdf-viewer.tsx';
 import { PhotoViewer } from './photo-viewer.tsx';
 import { PrescriptionCard } from './prescription.tsx';
 import type { Message } from './types.ts';
+import './documents.css';
 
 /**
  * The documents of a conversation, newest message first: each e-prescription (number and lines),
@@ -47,8 +49,8 @@ export function Documents({
               />
               <span class="doc-name">{a.fileName}</span>
               <span class="doc-meta">
-                {a.kind === 'pdf' ? `PDF${a.pages ? ` · ${a.pages} p.` : ''}` : 'Photo'} · {fileSize(a.size)}{' '}
-                · {message.author.name}, {when(message.createdAt)}
+                {a.kind === 'pdf' ? `PDF${a.pages ? ` · ${a.pages} p.` : ''}` : 'Photo'} ·{' '}
+                {frenchSize(a.size)} · {message.author.name}, {when(message.createdAt)}
               </span>
               <a class="fr-link fr-link--sm doc-download" href={url} download={a.fileName}>
                 Télécharger<span class="fr-sr-only"> {a.fileName}</span>

@@ -1,35 +1,9 @@
-import type { LatestAttachment, PreparationStatus, StatusCode, TeamConversation } from './types.ts';
+import type { LatestAttachment, TeamConversation } from './types.ts';
 
-/** French wording of the counter: statuses as the patient sees them, times, attachment summaries. */
-export const STATUS_LABELS: Record<StatusCode, string> = {
-  received: 'Reçue',
-  in_preparation: 'En préparation',
-  partial: 'Partiellement disponible',
-  ready: 'Prête à être retirée',
-  collected: 'Retirée',
-  cannot_fill: 'Ne peut pas être préparée',
-};
-
-/** Allowed changes (src/messaging/conversation.ts STATUS_TRANSITIONS). */
-export const STATUS_TRANSITIONS: Record<StatusCode, readonly StatusCode[]> = {
-  received: ['in_preparation', 'partial', 'ready', 'cannot_fill'],
-  in_preparation: ['partial', 'ready', 'cannot_fill'],
-  partial: ['partial', 'in_preparation', 'ready', 'cannot_fill'],
-  ready: ['in_preparation', 'collected'],
-  collected: [],
-  cannot_fill: [],
-};
-
-export const STATUS_BADGE: Record<StatusCode, string> = {
-  received: 'fr-badge--new',
-  in_preparation: 'fr-badge--info',
-  partial: 'fr-badge--warning',
-  ready: 'fr-badge--success',
-  collected: 'fr-badge--blue-ecume',
-  cannot_fill: 'fr-badge--error',
-};
-
-const dateFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric' });
+/**
+ * French wording of the counter: times, waits, attachment summaries (statuses: web/shared/status.ts,
+ * dates and sizes: web/shared/format.ts).
+ */
 const shortDateTime = new Intl.DateTimeFormat('fr-FR', {
   day: '2-digit',
   month: '2-digit',
@@ -37,19 +11,6 @@ const shortDateTime = new Intl.DateTimeFormat('fr-FR', {
   minute: '2-digit',
 });
 const timeOnly = new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit' });
-
-export function statusText(status: PreparationStatus): string {
-  if (status.code === 'partial' && status.restExpectedOn)
-    return `${STATUS_LABELS.partial} (reste le ${localDay(status.restExpectedOn)})`;
-  return STATUS_LABELS[status.code];
-}
-
-/** `2026-03-18` → `18 mars 2026`. */
-export function localDay(isoDate: string): string {
-  const [y, m, d] = isoDate.split('-').map(Number);
-  if (!y || !m || !d) return isoDate;
-  return dateFormat.format(new Date(y, m - 1, d));
-}
 
 /** Today's date or a time: `14:32` today, `12/03 14:32` before. */
 export function when(iso: string, now = new Date()): string {
@@ -103,12 +64,6 @@ export function attachmentSummary(attachments: readonly LatestAttachment[]): str
   if (photos > 0) parts.push(`${photos} photo${photos > 1 ? 's' : ''}`);
   if (pdfs > 0) parts.push(`${pdfs} PDF`);
   return parts.length > 0 ? parts.join(' + ') : 'Message sans pièce jointe';
-}
-
-export function fileSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} o`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} Ko`;
-  return `${(bytes / 1024 / 1024).toFixed(1).replace('.', ',')} Mo`;
 }
 
 export const FLAG_LABELS: Record<string, string> = {

@@ -2,6 +2,7 @@ import type { StreamState } from '../shared/events.ts';
 import type { DesktopState } from './desktop.ts';
 import { href, type Route } from './router.ts';
 import type { Me, Membership } from './types.ts';
+import './header.css';
 
 const STREAM_TEXT: Record<StreamState, string> = {
   live: 'En direct',

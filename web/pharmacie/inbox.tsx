@@ -1,20 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../shared/api.ts';
-import {
-  attachmentSummary,
-  patientName,
-  STATUS_BADGE,
-  STATUS_LABELS,
-  statusText,
-  waited,
-  waitTone,
-  when,
-} from './format.ts';
+import { debounce, useLiveEvents } from '../shared/live.ts';
+import { STATUS_BADGE, STATUS_LABELS, statusText } from '../shared/status.ts';
+import { attachmentSummary, patientName, waited, waitTone, when } from './format.ts';
 import { useShortcuts } from './keys.ts';
-import { debounce, useLiveEvents } from './live.ts';
 import { go, href } from './router.ts';
 import { FILTERS, type Filter, type Me, type Page, type TeamConversation } from './types.ts';
 import { useNow } from './use-now.ts';
+import './inbox.css';
 
 /**
  * The inbox: one dense table, newest activity first, a tab per team filter. Rows unread by this

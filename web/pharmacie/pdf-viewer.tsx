@@ -1,5 +1,6 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import './viewers.css';
 
 /**
  * A PDF shown inline: pdf.js renders its pages onto canvases in the browser (no plugin, no

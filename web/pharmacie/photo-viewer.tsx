@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import './viewers.css';
 
 /**
  * A photo of a prescription, to read at the counter: zoom in and out, rotate by quarter turns,

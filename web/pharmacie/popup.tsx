@@ -1,6 +1,7 @@
 import type { Alert } from './alerts.ts';
 import { when } from './format.ts';
 import { href } from './router.ts';
+import './popup.css';
 
 /**
  * The pop-up: one card per conversation a patient just wrote in, until someone opens or claims it

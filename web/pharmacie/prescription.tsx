@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../shared/api.ts';
-import { localDay } from './format.ts';
+import { frenchDate } from '../shared/format.ts';
 import type { Prescription } from './types.ts';
 
 /**
@@ -97,7 +97,7 @@ export function PrescriptionCard({
       {found.kind === 'ready' && (
         <>
           <p class="rx-meta">
-            Prescrite par {found.prescription.prescriber}, le {localDay(found.prescription.issuedOn)}
+            Prescrite par {found.prescription.prescriber}, le {frenchDate(found.prescription.issuedOn)}
           </p>
           <table class="rx-lines">
             <caption class="fr-sr-only">Lignes de l'ordonnance {number}</caption>

@@ -1,11 +1,15 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api, idempotencyKey, upload } from '../shared/api.ts';
+import { MESSAGING_LIMITS } from '../../src/messaging/limits.ts';
+import { ApiError, api, upload } from '../shared/api.ts';
+import { useIdempotencyKey } from '../shared/idempotency.ts';
 import { BUILTIN_TEMPLATES } from './builtin-templates.ts';
 import type { Message, ReplyTemplate, TeamConversation } from './types.ts';
+import './reply.css';
 
 /**
  * The reply box: a template to start from (the pharmacy's, then the usual ones), the text, files,
- * send (Ctrl+Entrée). A retry of the same send reuses its Idempotency-Key.
+ * send (Ctrl+Entrée). A retry of the same send reuses its Idempotency-Key. The text and the files
+ * belong to the conversation view, which also closes with that text.
  */
 interface Choice {
   value: string;
@@ -34,6 +38,8 @@ export function ReplyBox({
   textareaRef,
   text,
   setText,
+  files,
+  setFiles,
   onSent,
 }: {
   finess: string;
@@ -41,14 +47,14 @@ export function ReplyBox({
   textareaRef: { current: HTMLTextAreaElement | null };
   text: string;
   setText(text: string): void;
+  files: File[];
+  setFiles(files: File[]): void;
   onSent(result: { conversation: TeamConversation; message: Message }): void;
 }) {
   const templates = useTemplates(finess);
   const [choice, setChoice] = useState('');
-  const [files, setFiles] = useState<File[]>([]);
   const [sending, setSending] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const key = useRef(idempotencyKey());
   const fileInput = useRef<HTMLInputElement>(null);
 
   const own = templates ?? [];
@@ -62,13 +68,13 @@ export function ReplyBox({
     })),
   ];
   const chosen = choices.find((c) => c.value === choice) ?? null;
+  const key = useIdempotencyKey([text, files, choice]);
 
   const pick = (value: string) => {
     setChoice(value);
     const next = choices.find((c) => c.value === value);
     if (!next) return;
     setText(next.body);
-    key.current = idempotencyKey();
     requestAnimationFrame(() => {
       const area = textareaRef.current;
       if (!area) return;
@@ -95,7 +101,7 @@ export function ReplyBox({
     setError(null);
     setSending(0);
     const path = `/api/pharmacies/${encodeURIComponent(finess)}/conversations/${encodeURIComponent(conversation.id)}/messages`;
-    const headers = { 'idempotency-key': key.current };
+    const headers = { 'idempotency-key': key.current() };
     // The text as edited is what the patient gets; the template is recorded with it.
     const templateId = chosen?.templateId && text.trim() !== '' ? chosen.templateId : null;
     try {
@@ -109,7 +115,7 @@ export function ReplyBox({
       } else {
         result = await api('POST', path, { text, ...(templateId && { templateId }) }, headers);
       }
-      key.current = idempotencyKey();
+      key.sent();
       setText('');
       setChoice('');
       setFiles([]);
@@ -193,7 +199,7 @@ export function ReplyBox({
         class="fr-input reply-text"
         data-testid="reply-text"
         rows={4}
-        maxLength={10_000}
+        maxLength={MESSAGING_LIMITS.textMax}
         placeholder="Votre réponse au patient (Ctrl+Entrée pour envoyer)"
         value={text}
         onInput={(event) => setText((event.target as HTMLTextAreaElement).value)}
@@ -207,7 +213,18 @@ export function ReplyBox({
       />
       {files.length > 0 && (
         <p class="reply-file-list">
-          {files.length} fichier{files.length > 1 ? 's' : ''} : {files.map((f) => f.name).join(', ')}
+          {files.length} fichier{files.length > 1 ? 's' : ''} : {files.map((f) => f.name).join(', ')}{' '}
+          <button
+            type="button"
+            class="fr-btn fr-btn--sm fr-btn--tertiary-no-outline"
+            disabled={sending !== null}
+            onClick={() => {
+              setFiles([]);
+              if (fileInput.current) fileInput.current.value = '';
+            }}
+          >
+            Retirer {files.length > 1 ? 'les fichiers' : 'le fichier'}
+          </button>
         </p>
       )}
       <div class="reply-bottom">

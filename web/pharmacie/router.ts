@@ -1,14 +1,13 @@
-import { useEffect, useState } from 'preact/hooks';
+import { go, useHashRoute } from '../shared/router.ts';
 
-/** Hash routing (one page at /pharmacie/): `#/`, `#/conversations/<id>`, `#/modeles`. */
+/** The counter's routes (one page at /pharmacie/): `#/`, `#/conversations/<id>`, `#/modeles`. */
 export type Route =
   | { view: 'inbox' }
   | { view: 'conversation'; id: string }
   | { view: 'templates' }
   | { view: 'not-found' };
 
-export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '') || '/';
+export function parseRoute(path: string): Route {
   if (path === '/') return { view: 'inbox' };
   if (path === '/modeles') return { view: 'templates' };
   const conversation = /^\/conversations\/([\w-]{1,64})$/.exec(path);
@@ -17,13 +16,7 @@ export function parseRoute(hash: string): Route {
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(location.hash));
-  useEffect(() => {
-    const onChange = () => setRoute(parseRoute(location.hash));
-    addEventListener('hashchange', onChange);
-    return () => removeEventListener('hashchange', onChange);
-  }, []);
-  return route;
+  return useHashRoute(parseRoute);
 }
 
 export const href = {
@@ -32,6 +25,4 @@ export const href = {
   conversation: (id: string) => `#/conversations/${id}`,
 };
 
-export function go(target: string): void {
-  if (location.hash !== target) location.hash = target;
-}
+export { go };

@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks';
-import { STATUS_LABELS, STATUS_TRANSITIONS, statusText } from './format.ts';
+import { CANNOT_FILL_REASON_MAX, STATUS_LABELS, STATUS_TRANSITIONS, statusText } from '../shared/status.ts';
 import type { PreparationStatus, StatusCode, TeamConversation } from './types.ts';
+import './status-bar.css';
 
 /**
  * The preparation status the patient sees, one button per status (the current one pressed, the
- * ones the state machine does not allow from here disabled). « Partiellement disponible » asks for
- * the date of the rest, « Ne peut pas être préparée » for the reason given to the patient.
+ * ones the state machine does not allow from here disabled). « Partiellement prête » asks for
+ * the date of the rest, « Impossible à préparer » for the reason given to the patient.
  */
 const BUTTONS: StatusCode[] = ['in_preparation', 'partial', 'ready', 'collected', 'cannot_fill'];
 
@@ -108,7 +109,7 @@ export function StatusBar({
             id="cannot-fill-reason"
             class="fr-input counter-input-sm status-reason"
             required
-            maxLength={500}
+            maxLength={CANNOT_FILL_REASON_MAX}
             value={reason}
             onInput={(event) => setReason((event.target as HTMLInputElement).value)}
           />

@@ -3,6 +3,7 @@ import { ApiError, api } from '../shared/api.ts';
 import { BUILTIN_TEMPLATES } from './builtin-templates.ts';
 import { when } from './format.ts';
 import type { ReplyTemplate } from './types.ts';
+import './templates.css';
 
 /** The pharmacy's reply templates: shared by the whole team, edited here. */
 export function TemplatesView({ finess }: { finess: string }) {

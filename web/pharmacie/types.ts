@@ -1,13 +1,15 @@
 /**
  * What the counter app reads from the API (src/http/messaging-schemas.ts, GET /api/openapi.json).
  */
-export type StatusCode = 'received' | 'in_preparation' | 'ready' | 'collected' | 'partial' | 'cannot_fill';
+import type { ConversationCommon, ConversationDetail as Detail } from '../shared/types.ts';
 
-export interface PreparationStatus {
-  code: StatusCode;
-  restExpectedOn?: string;
-  reason?: string;
-}
+export type {
+  Attachment,
+  Message,
+  Page,
+  PreparationStatus,
+  StatusCode,
+} from '../shared/types.ts';
 
 export interface Membership {
   finess: string;
@@ -24,61 +26,20 @@ export interface Me {
   csrfToken: string;
 }
 
-export interface Attachment {
-  id: string;
-  kind: 'image' | 'pdf';
-  mediaType: string;
-  sourceType: string;
-  fileName: string;
-  size: number;
-  hasThumbnail: boolean;
-  width: number | null;
-  height: number | null;
-  pages: number | null;
-  flags: string[];
-  prescriptionNumbers: string[];
-}
-
-export interface Message {
-  id: string;
-  author: { kind: 'patient' | 'professional' | 'software'; name: string };
-  text: string;
-  createdAt: string;
-  closesConversation: boolean;
-  attachments: Attachment[];
-}
-
 export interface LatestAttachment {
   kind: 'image' | 'pdf';
   prescriptionNumbers: string[];
 }
 
-export interface TeamConversation {
-  id: string;
+export interface TeamConversation extends ConversationCommon {
   pharmacyFiness: string;
   patient: { matricule: string; givenNames: string; familyName: string; address: string };
-  subject: string;
-  status: PreparationStatus;
-  open: boolean;
-  closedAt: string | null;
   claimedBy: { rpps: string; name: string } | null;
-  createdAt: string;
-  lastMessageAt: string;
-  messageCount: number;
-  unread: boolean;
   /** Listings only: the files of the patient's latest message. */
   latestPatientAttachments?: LatestAttachment[];
 }
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export interface ConversationDetail {
-  conversation: TeamConversation;
-  messages: Message[];
-}
+export type ConversationDetail = Detail<TeamConversation>;
 
 export interface Prescription {
   number: string;

@@ -9,7 +9,9 @@
  * says the server closed it: for good (session ended, replaced by a newer stream), or, with
  * SHUTDOWN, because that server is restarting — then this reconnects after a pause.
  * The browser's EventSource reconnects by itself and sends Last-Event-ID; when it gives up (the
- * server answered an error), this reopens after a pause with `?lastEventId=` so nothing is missed.
+ * server answered an error), this asks GET /api/me whether the session still holds: a 401 (it
+ * expired overnight, say) ends the stream as `SESSION_ENDED`; otherwise this reopens after a
+ * pause with `?lastEventId=` so nothing is missed.
  */
 export interface JournalEvent {
   seq: number;
@@ -34,6 +36,19 @@ export interface StreamHandlers {
   /** The replay is done and the stream is live: a good moment to refresh lists. */
   onReady?(ready: ReadyEvent): void;
   onState?(state: StreamState, reason?: string): void;
+}
+
+/** Whether the server says the session is gone (401); a network failure is not an answer. */
+async function sessionEnded(): Promise<boolean> {
+  try {
+    const response = await fetch('/api/me', {
+      credentials: 'same-origin',
+      headers: { accept: 'application/json' },
+    });
+    return response.status === 401;
+  } catch {
+    return false;
+  }
 }
 
 export function openJournalStream(url: string, handlers: StreamHandlers): { close(): void } {
@@ -84,9 +99,17 @@ export function openJournalStream(url: string, handlers: StreamHandlers): { clos
       if (stopped) return;
       handlers.onState?.('offline');
       if (source?.readyState === EventSource.CLOSED) {
-        // The browser gave up (an error status): reopen ourselves, backing off up to 30 s.
+        // The browser gave up (an error status): an ended session is for good; anything else,
+        // reopen ourselves, backing off up to 30 s.
         failures += 1;
-        reopen(Math.min(30_000, 1000 * 2 ** Math.min(failures, 5)));
+        const delay = Math.min(30_000, 1000 * 2 ** Math.min(failures, 5));
+        void sessionEnded().then((ended) => {
+          if (stopped) return;
+          if (ended) {
+            stopped = true;
+            handlers.onState?.('ended', 'SESSION_ENDED');
+          } else reopen(delay);
+        });
       }
     };
   }

@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api, idempotencyKey, upload } from '../../shared/api.ts';
+import { ApiError, api, upload } from '../../shared/api.ts';
+import { frenchDate } from '../../shared/format.ts';
+import { useIdempotencyKey } from '../../shared/idempotency.ts';
 import { announce } from '../announcer.tsx';
 import {
   DocumentPicker,
@@ -9,10 +11,10 @@ import {
   UploadProgress,
   useReleaseOnUnmount,
 } from '../attachments.tsx';
-import { frenchDate } from '../format.ts';
+import { Breadcrumb } from '../breadcrumb.tsx';
 import { Page } from '../layout.tsx';
-import { LIMITS, setProblems, TEXT_LIMITS } from '../limits.ts';
-import { href, navigate } from '../router.ts';
+import { setProblems, useAttachmentLimits } from '../limits.ts';
+import { go, href } from '../router.ts';
 import { usePageTitle } from '../title.ts';
 import type { HealthDocument, SendResult, WritablePharmacy } from '../types.ts';
 
@@ -67,6 +69,8 @@ function useDocuments() {
 export function ComposeView({ finess, onSent }: { finess: string; onSent(): void }) {
   const pharmacy = usePharmacy(finess);
   const documents = useDocuments();
+  const rules = useAttachmentLimits();
+  const limits = rules.limits;
   usePageTitle(pharmacy.kind === 'open' ? `Écrire à ${pharmacy.pharmacy.name}` : 'Écrire à ma pharmacie');
 
   const [subject, setSubject] = useState('Ordonnance à préparer');
@@ -80,27 +84,25 @@ export function ComposeView({ finess, onSent }: { finess: string; onSent(): void
   const [progress, setProgress] = useState<number | null>(null);
   useReleaseOnUnmount(files);
 
-  // One key per content: a retry of the same message after a network failure reuses it.
-  const key = useRef<string>(idempotencyKey());
-  useEffect(() => {
-    key.current = idempotencyKey();
-  }, [subject, text, files, documentIds]);
+  const key = useIdempotencyKey([subject, text, files, documentIds]);
 
   const summaryRef = useRef<HTMLDivElement>(null);
   const sending = progress !== null;
 
   const validate = (): FieldErrors => {
     const found: FieldErrors = {};
+    if (!limits) return found;
     const s = subject.trim();
     if (s.length === 0) found.subject = 'Donnez un objet à votre message.';
-    else if (s.length > TEXT_LIMITS.subjectMax)
-      found.subject = `L’objet est trop long : ${TEXT_LIMITS.subjectMax} caractères au maximum.`;
-    if (text.length > TEXT_LIMITS.textMax)
-      found.text = `Le message est trop long : ${TEXT_LIMITS.textMax} caractères au maximum.`;
+    else if (s.length > limits.subjectMax)
+      found.subject = `L’objet est trop long : ${limits.subjectMax} caractères au maximum.`;
+    if (text.length > limits.textMax)
+      found.text = `Le message est trop long : ${limits.textMax} caractères au maximum.`;
     const problems = setProblems(
       files.map((f) => f.file),
       documentIds.length,
       true,
+      limits,
     );
     if (problems.length > 0) found.attachments = problems;
     return found;
@@ -108,7 +110,7 @@ export function ComposeView({ finess, onSent }: { finess: string; onSent(): void
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (sending || pharmacy.kind !== 'open') return;
+    if (sending || pharmacy.kind !== 'open' || !limits) return;
     setSendError(null);
     const found = validate();
     setTried(true);
@@ -127,13 +129,14 @@ export function ComposeView({ finess, onSent }: { finess: string; onSent(): void
     announce('Envoi de votre message en cours.');
     try {
       const sent = await upload<SendResult>('/api/patient/conversations', form, setProgress, {
-        'idempotency-key': key.current,
+        'idempotency-key': key.current(),
       });
+      key.sent();
       announce(`Message envoyé à ${pharmacy.pharmacy.name}.`);
       releaseFiles(files);
       setFiles([]);
       onSent();
-      navigate(href.conversation(sent.conversation.id));
+      go(href.conversation(sent.conversation.id));
     } catch (e) {
       const message = e instanceof ApiError ? e.message : 'L’envoi a échoué. Réessayez.';
       setSendError(message);
@@ -152,25 +155,13 @@ export function ComposeView({ finess, onSent }: { finess: string; onSent(): void
 
   return (
     <Page>
-      <nav class="fr-breadcrumb" aria-label="vous êtes ici :">
-        <ol class="fr-breadcrumb__list">
-          <li>
-            <a class="fr-breadcrumb__link" href={href.home}>
-              Mes messages
-            </a>
-          </li>
-          <li>
-            <a class="fr-breadcrumb__link" href={href.pharmacies}>
-              Écrire à ma pharmacie
-            </a>
-          </li>
-          <li>
-            <span class="fr-breadcrumb__link" aria-current="page">
-              Nouveau message
-            </span>
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb
+        links={[
+          { href: href.home, label: 'Mes messages' },
+          { href: href.pharmacies, label: 'Écrire à ma pharmacie' },
+        ]}
+        current="Nouveau message"
+      />
       <h1 class="fr-h2">Nouveau message</h1>
       {pharmacy.kind === 'loading' && <p aria-busy="true">Chargement…</p>}
       {pharmacy.kind === 'error' && (
@@ -189,7 +180,13 @@ export function ComposeView({ finess, onSent }: { finess: string; onSent(): void
           </p>
         </div>
       )}
-      {pharmacy.kind === 'open' && (
+      {pharmacy.kind === 'open' && rules.error && (
+        <div class="fr-alert fr-alert--error" role="alert">
+          <p>{rules.error}</p>
+        </div>
+      )}
+      {pharmacy.kind === 'open' && !limits && !rules.error && <p aria-busy="true">Chargement…</p>}
+      {pharmacy.kind === 'open' && limits && (
         <form onSubmit={submit} noValidate class="composer" aria-describedby="composer-to">
           <div class="fr-callout composer-to" id="composer-to">
             <p class="fr-callout__text fr-text--md fr-mb-1w">
@@ -224,7 +221,7 @@ export function ComposeView({ finess, onSent }: { finess: string; onSent(): void
           <div class={`fr-input-group${errors.subject ? ' fr-input-group--error' : ''}`}>
             <label class="fr-label" for="composer-subject">
               Objet
-              <span class="fr-hint-text">Obligatoire, {TEXT_LIMITS.subjectMax} caractères au maximum.</span>
+              <span class="fr-hint-text">Obligatoire, {limits.subjectMax} caractères au maximum.</span>
             </label>
             <input
               class={`fr-input${errors.subject ? ' fr-input--error' : ''}`}
@@ -233,7 +230,7 @@ export function ComposeView({ finess, onSent }: { finess: string; onSent(): void
               name="subject"
               data-testid="composer-subject"
               required
-              maxLength={TEXT_LIMITS.subjectMax}
+              maxLength={limits.subjectMax}
               value={subject}
               disabled={sending}
               aria-invalid={errors.subject ? 'true' : undefined}
@@ -281,7 +278,7 @@ export function ComposeView({ finess, onSent }: { finess: string; onSent(): void
               Joignez au moins une pièce : une photo de votre ordonnance papier, un fichier PDF ou une
               ordonnance numérique de « Mes documents ».{' '}
               <span data-testid="attachment-count">
-                {files.length + documentIds.length} sur {LIMITS.maxFiles} pièces jointes.
+                {files.length + documentIds.length} sur {limits.maxFiles} pièces jointes.
               </span>
             </p>
             {errors.attachments && (
@@ -301,6 +298,7 @@ export function ComposeView({ finess, onSent }: { finess: string; onSent(): void
               onProblems={setPickProblems}
               otherCount={documentIds.length}
               disabled={sending}
+              limits={limits}
             />
             <DocumentPicker
               documents={documents.documents}

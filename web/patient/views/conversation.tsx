@@ -1,5 +1,8 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api, idempotencyKey, upload } from '../../shared/api.ts';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { ApiError, api, upload } from '../../shared/api.ts';
+import { frenchSize } from '../../shared/format.ts';
+import { useIdempotencyKey } from '../../shared/idempotency.ts';
+import { useLiveEvents } from '../../shared/live.ts';
 import { announce } from '../announcer.tsx';
 import {
   FilePicker,
@@ -8,10 +11,10 @@ import {
   UploadProgress,
   useReleaseOnUnmount,
 } from '../attachments.tsx';
-import { frenchDateTime, frenchSize, frenchWhen } from '../format.ts';
+import { Breadcrumb } from '../breadcrumb.tsx';
+import { frenchDateTime, frenchWhen } from '../format.ts';
 import { Page } from '../layout.tsx';
-import { setProblems, TEXT_LIMITS } from '../limits.ts';
-import { useLiveEvents } from '../live.ts';
+import { type AttachmentLimits, setProblems, useAttachmentLimits } from '../limits.ts';
 import { href } from '../router.ts';
 import { StatusBadge } from '../status.tsx';
 import { usePageTitle } from '../title.ts';
@@ -116,17 +119,14 @@ function MessageItem({ message: m, pharmacyName }: { message: Message; pharmacyN
   );
 }
 
-function ReplyBox({ id, onSent }: { id: string; onSent(): void }) {
+function ReplyBox({ id, onSent, limits }: { id: string; onSent(): void; limits: AttachmentLimits }) {
   const [text, setText] = useState('');
   const [files, setFiles] = useState<PickedFile[]>([]);
   const [pickProblems, setPickProblems] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   useReleaseOnUnmount(files);
-  const key = useRef(idempotencyKey());
-  useEffect(() => {
-    key.current = idempotencyKey();
-  }, [text, files]);
+  const key = useIdempotencyKey([text, files]);
   const sending = progress !== null;
 
   const submit = async (event: Event) => {
@@ -136,10 +136,11 @@ function ReplyBox({ id, onSent }: { id: string; onSent(): void }) {
       files.map((f) => f.file),
       0,
       false,
+      limits,
     );
     if (text.trim() === '' && files.length === 0)
       problems.unshift('Écrivez votre réponse ou joignez un fichier.');
-    if (text.length > TEXT_LIMITS.textMax) problems.push(`${TEXT_LIMITS.textMax} caractères au maximum.`);
+    if (text.length > limits.textMax) problems.push(`${limits.textMax} caractères au maximum.`);
     if (problems.length > 0) {
       setError(problems.join(' '));
       return;
@@ -154,10 +155,9 @@ function ReplyBox({ id, onSent }: { id: string; onSent(): void }) {
         `/api/patient/conversations/${encodeURIComponent(id)}/messages`,
         form,
         setProgress,
-        {
-          'idempotency-key': key.current,
-        },
+        { 'idempotency-key': key.current() },
       );
+      key.sent();
       announce('Réponse envoyée.');
       setText('');
       releaseFiles(files);
@@ -208,6 +208,7 @@ function ReplyBox({ id, onSent }: { id: string; onSent(): void }) {
           onProblems={setPickProblems}
           otherCount={0}
           disabled={sending}
+          limits={limits}
         />
       </details>
       {progress !== null && <UploadProgress fraction={progress} />}
@@ -235,6 +236,7 @@ export function ConversationView({
 }) {
   const [detail, setDetail] = useState<ConversationDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const rules = useAttachmentLimits();
   usePageTitle(
     detail ? `${detail.conversation.subject} — ${detail.conversation.pharmacy.name}` : 'Conversation',
   );
@@ -258,30 +260,17 @@ export function ConversationView({
     return () => clearInterval(timer);
   }, [streamLive, load]);
 
-  useLiveEvents(
-    (event) => {
-      if (!('conversationId' in event) || (event.conversationId === id && event.kind !== 'read')) load();
-    },
-    [id, load],
-  );
+  useLiveEvents((event) => {
+    if (!('conversationId' in event) || (event.conversationId === id && event.kind !== 'read')) load();
+  });
 
   const c = detail?.conversation;
   return (
     <Page>
-      <nav class="fr-breadcrumb" aria-label="vous êtes ici :">
-        <ol class="fr-breadcrumb__list">
-          <li>
-            <a class="fr-breadcrumb__link" href={href.home}>
-              Mes messages
-            </a>
-          </li>
-          <li>
-            <span class="fr-breadcrumb__link" aria-current="page">
-              {c ? c.subject : 'Conversation'}
-            </span>
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb
+        links={[{ href: href.home, label: 'Mes messages' }]}
+        current={c ? c.subject : 'Conversation'}
+      />
       {error && (
         <div class="fr-alert fr-alert--error fr-mb-3w" role="alert">
           <p>{error}</p>
@@ -311,7 +300,14 @@ export function ConversationView({
             ))}
           </ol>
           {c.open ? (
-            <ReplyBox id={c.id} onSent={load} />
+            <>
+              {rules.limits && <ReplyBox id={c.id} onSent={load} limits={rules.limits} />}
+              {rules.error && (
+                <div class="fr-alert fr-alert--error fr-alert--sm" role="alert">
+                  <p>{rules.error}</p>
+                </div>
+              )}
+            </>
           ) : (
             <div class="fr-callout fr-icon-lock-line" data-testid="conversation-closed">
               <p class="fr-callout__text fr-text--md">

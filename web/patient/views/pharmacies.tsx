@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../../shared/api.ts';
-import { frenchDate } from '../format.ts';
+import { frenchDate } from '../../shared/format.ts';
+import { Breadcrumb } from '../breadcrumb.tsx';
 import { Page } from '../layout.tsx';
 import { href } from '../router.ts';
 import { usePageTitle } from '../title.ts';
@@ -38,20 +39,7 @@ export function PharmaciesView() {
 
   return (
     <Page>
-      <nav class="fr-breadcrumb" aria-label="vous êtes ici :">
-        <ol class="fr-breadcrumb__list">
-          <li>
-            <a class="fr-breadcrumb__link" href={href.home}>
-              Mes messages
-            </a>
-          </li>
-          <li>
-            <span class="fr-breadcrumb__link" aria-current="page">
-              Écrire à ma pharmacie
-            </span>
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb links={[{ href: href.home, label: 'Mes messages' }]} current="Écrire à ma pharmacie" />
       <h1 class="fr-h2">Écrire à ma pharmacie</h1>
       <p>
         Vous pouvez écrire à une pharmacie où une délivrance vous a été remboursée par l’Assurance Maladie au

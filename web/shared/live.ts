@@ -1,9 +1,10 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { JournalEvent } from '../shared/events.ts';
+import type { JournalEvent } from './events.ts';
 
 /**
- * Within the page: the pharmacy journal's events, passed to the views that show what changed
- * (events carry ids only: the views fetch through the API). `resync` follows every (re)connection.
+ * Within the page: the journal's events (src/http/routes/events.ts, through events.ts), passed to
+ * the views that show what changed (events carry ids only: the views fetch through the API).
+ * `resync` follows every (re)connection, once the replay is done.
  */
 export type LiveEvent = JournalEvent | { kind: 'resync' };
 type Listener = (event: LiveEvent) => void;
