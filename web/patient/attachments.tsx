@@ -121,6 +121,7 @@ export function FilePicker({
     onChange(files.filter((f) => f.key !== key));
   };
   const errorId = `${prefix}-files-error`;
+  const hintId = `${prefix}-files-hint`;
   const hasError = problems.length > 0;
 
   return (
@@ -131,7 +132,7 @@ export function FilePicker({
           accept="image/*"
           capture="environment"
           id={`${prefix}-camera`}
-          class="fr-sr-only camera-input"
+          class="fr-sr-only picker-input"
           data-testid={`${prefix}-camera`}
           onChange={add}
           disabled={disabled}
@@ -139,21 +140,14 @@ export function FilePicker({
         />
         <label
           for={`${prefix}-camera`}
-          class="fr-btn fr-btn--secondary fr-icon-camera-line fr-btn--icon-left camera-button"
+          class="fr-btn fr-btn--secondary fr-icon-camera-line fr-btn--icon-left picker-button"
         >
           Prendre une photo de l’ordonnance
         </label>
       </div>
-      <label class="fr-label" for={`${prefix}-files`}>
-        Ou ajouter des fichiers de votre appareil
-        <span class="fr-hint-text">
-          Formats acceptés : {acceptedWording(limits)}. {frenchSize(limits.maxFileBytes)} au maximum par
-          fichier, {limits.maxFiles} pièces jointes et {frenchSize(limits.maxMessageBytes)} au maximum par
-          message.
-        </span>
-      </label>
+      {/* The browser's own file button speaks the browser's language: ours always speaks French. */}
       <input
-        class="fr-upload"
+        class="fr-sr-only picker-input"
         type="file"
         id={`${prefix}-files`}
         data-testid={`${prefix}-files`}
@@ -161,8 +155,19 @@ export function FilePicker({
         accept={acceptAttribute(limits)}
         onChange={add}
         disabled={disabled}
-        aria-describedby={hasError ? errorId : undefined}
+        aria-describedby={hasError ? `${hintId} ${errorId}` : hintId}
       />
+      <label
+        for={`${prefix}-files`}
+        class="fr-btn fr-btn--tertiary fr-icon-attachment-line fr-btn--icon-left picker-button"
+      >
+        Ajouter des fichiers de votre appareil
+      </label>
+      <p id={hintId} class="fr-hint-text fr-mt-1w">
+        Formats acceptés : {acceptedWording(limits)}. {frenchSize(limits.maxFileBytes)} au maximum par
+        fichier, {limits.maxFiles} pièces jointes et {frenchSize(limits.maxMessageBytes)} au maximum par
+        message.
+      </p>
       {hasError && (
         <div id={errorId} class="fr-messages-group" role="alert">
           {problems.map((p) => (

@@ -86,7 +86,11 @@ export function fileProblem(file: File, limits: AttachmentLimits): string | null
   }
   if (file.size === 0) return `« ${file.name} » est vide.`;
   if (file.size > limits.maxFileBytes) {
-    return `« ${file.name} » est trop volumineux (${frenchSize(file.size)}) : ${frenchSize(limits.maxFileBytes)} au maximum par fichier.`;
+    // Just over the limit, both sizes round alike: then say "plus de" rather than "10 Mo : 10 Mo".
+    const size = frenchSize(file.size);
+    const max = frenchSize(limits.maxFileBytes);
+    const weight = size === max ? `plus de ${max}` : size;
+    return `« ${file.name} » est trop volumineux (${weight}) : ${max} au maximum par fichier.`;
   }
   return null;
 }

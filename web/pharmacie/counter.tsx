@@ -95,7 +95,11 @@ export function Counter({
       )}
       <Popup alerts={live.alerts} onHide={live.hide} />
       {help && <ShortcutHelp onClose={() => setHelp(false)} />}
-      <main id="main" class="counter-main" tabIndex={-1}>
+      <main
+        id="main"
+        class={live.alerts.some((a) => !a.hidden) ? 'counter-main counter-main--alerts' : 'counter-main'}
+        tabIndex={-1}
+      >
         {route.view === 'inbox' && <Inbox me={me} finess={membership.finess} />}
         {route.view === 'conversation' && (
           <ConversationView
