@@ -4,6 +4,7 @@ import type { Schema } from '../db/schema.ts';
 import { DomainError } from '../domain-error.ts';
 import { isMember } from '../messaging/store.ts';
 import { mailboxStreamKey, patientStreamKey } from './bus.ts';
+import { createInFlight } from './in-flight.ts';
 import { mailboxJournalHead, patientJournalHead, readMailboxJournal, readPatientJournal } from './journal.ts';
 import type { JournalFeed } from './stream.ts';
 
@@ -32,6 +33,9 @@ export function createEventStreams(deps: {
   realertMinutes: number;
 }): EventStreams {
   const { db, audit } = deps;
+  // The streams of one mailbox, woken by the same hint, share their journal page and, per person,
+  // their membership check (src/notifications/in-flight.ts).
+  const once = createInFlight();
 
   const pharmacy = (finess: string) =>
     db
@@ -73,8 +77,11 @@ export function createEventStreams(deps: {
         feed: {
           key: mailboxStreamKey(mailboxId),
           head: () => mailboxJournalHead(db, mailboxId),
-          read: (after, limit) => readMailboxJournal(db, mailboxId, after, limit),
-          allowed: () => isMember(db, rpps, finess),
+          read: (after, limit) =>
+            once(`read:${mailboxId}:${after}:${limit}`, () =>
+              readMailboxJournal(db, mailboxId, after, limit),
+            ),
+          allowed: () => once(`member:${rpps}:${finess}`, () => isMember(db, rpps, finess)),
           ready: { realertMinutes: deps.realertMinutes, openingHours: found.opening_hours ?? null },
         },
       };
