@@ -154,7 +154,7 @@ export function ConnectionState({ live }: { live: LiveStatus }) {
     }
     if (live.reason === 'REPLACED')
       text =
-        'Votre messagerie est ouverte dans un autre onglet : rechargez cette page pour y suivre vos messages.';
+        'Votre messagerie est ouverte dans un autre onglet ou sur un autre appareil : rechargez cette page pour y suivre vos messages.';
     else if (live.reason !== 'SHUTDOWN')
       text = 'Les nouveaux messages ne s’affichent plus automatiquement : rechargez la page.';
   }
