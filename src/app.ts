@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { BlobStore } from './attachments/attachment.ts';
 import { BLOB_KEY_FILE, createFileBlobStore, readOrCreateBlobKey } from './attachments/blob-store.ts';
+import { type AttachmentWorkers, createAttachmentWorkers } from './attachments/worker-pool.ts';
 import { createAuditTrail } from './audit/chained-trail.ts';
 import { PSEUDONYM_KEY_FILE, readOrCreatePseudonymKey } from './audit/pseudonym-key.ts';
 import type { AuditTrail } from './audit/trail.ts';
@@ -34,6 +35,8 @@ export interface App {
   audit: AuditTrail;
   /** Attachment blobs under DATA_DIR/blobs, encrypted (BLOB_ENCRYPTION_KEY, else a key file). */
   blobs: BlobStore;
+  /** The pipeline's worker threads (ATTACHMENT_WORKERS): PDF, HEIC, QR scan. */
+  attachmentWorkers: AttachmentWorkers;
   apiCredentials: ApiCredentialService;
   /** Conversations between patients and pharmacy teams (src/messaging/service.ts). */
   messaging: MessagingService;
@@ -84,6 +87,10 @@ export async function createApp(
     // Without BLOB_ENCRYPTION_KEY, the key file is read or created on first use.
     key: config.blobEncryptionKey ?? (() => readOrCreateBlobKey(path.join(config.dataDir, BLOB_KEY_FILE))),
   });
+  const attachmentWorkers = createAttachmentWorkers({
+    threads: config.attachmentWorkers,
+    onFailure: (failure) => deps.logger?.warn({ worker: failure }, 'attachment worker thread stopped'),
+  });
   const eprescriptions = createLocalEPrescriptionBase(store.db);
   const eligibility = createEligibilityService({
     store: createEligibilityStore(store),
@@ -98,6 +105,7 @@ export async function createApp(
     eligibility,
     audit,
     blobs,
+    attachmentWorkers,
     apiCredentials: createApiCredentialService({ store, audit, clock }),
     messaging: createMessagingService({
       store,
@@ -116,6 +124,7 @@ export async function createApp(
     bus,
     events: createEventStreams({ db: store.db, audit, realertMinutes: config.realtime.realertMinutes }),
     close: async () => {
+      await attachmentWorkers.close();
       await bus.close();
       await store.close();
     },

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { decodeBlobKey } from './attachments/blob-store.ts';
@@ -31,6 +32,12 @@ const envSchema = z.object({
   BLOB_ENCRYPTION_KEY: z.string().min(1).optional(),
   ATTACHMENT_TYPES: z.string().optional(),
   ATTACHMENT_MAX_FILE_MB: z.coerce.number().positive().max(1024).optional(),
+  ATTACHMENT_WORKERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .default(Math.max(1, Math.min(2, os.availableParallelism() - 1))),
   MESSAGE_ID_DOMAIN: z.string().min(1).optional(),
   QUOTA_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(DEFAULT_QUOTAS.messagesPerMinute),
   QUOTA_MESSAGES_PER_DAY: z.coerce.number().int().min(1).default(DEFAULT_QUOTAS.messagesPerDay),
@@ -101,6 +108,8 @@ export interface Config {
   blobEncryptionKey: Buffer | null;
   /** src/attachments/limits.ts with ATTACHMENT_TYPES and ATTACHMENT_MAX_FILE_MB applied. */
   attachments: AttachmentLimits;
+  /** Worker threads for PDF parsing and drawing, HEIC decoding and QR scans (src/attachments/worker-pool.ts). */
+  attachmentWorkers: number;
   messaging: MessagingConfig;
   /** `production` turns the bundled identity provider off and requires real OIDC issuers. */
   env: 'development' | 'production';
@@ -177,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditPseudonymKey: auditPseudonymKey(e.AUDIT_PSEUDONYM_KEY),
     blobEncryptionKey: blobEncryptionKey(e.BLOB_ENCRYPTION_KEY),
     attachments: attachmentConfig(e.ATTACHMENT_TYPES, e.ATTACHMENT_MAX_FILE_MB),
+    attachmentWorkers: e.ATTACHMENT_WORKERS,
     messaging: {
       messageIdDomain: messageIdDomain(e.MESSAGE_ID_DOMAIN, e.PUBLIC_URL),
       quotas: {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
+import { decodeHeic } from './heic.ts';
 import { processImage } from './image.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { iphoneStyleHeic } from './test-fixtures/heic.ts';
@@ -35,7 +36,7 @@ test('a phone JPEG loses its EXIF (GPS, device, orientation) and comes out auto-
   assert.ok(before.exif && exifIfd0Tags(before.exif).has(EXIF_TAG.GPSInfo), 'the fixture carries a GPS IFD');
   assert.ok(input.includes(Buffer.from('iPhone 15 Pro')));
 
-  const out = await processImage(input, 'image/jpeg', L);
+  const out = await processImage(input, 'image/jpeg', L, decodeHeic);
   const after = await sharp(out.jpeg).metadata();
   assert.equal(after.format, 'jpeg');
   assert.equal(after.exif, undefined, 'no EXIF at all, so no GPS');
@@ -66,7 +67,7 @@ test('XMP (with its own GPS) and a Display P3 ICC profile are dropped; pixels co
     .toBuffer();
   const before = await sharp(input).metadata();
   assert.ok(before.icc && before.xmp, 'the fixture carries an ICC profile and XMP');
-  const out = await processImage(input, 'image/jpeg', L);
+  const out = await processImage(input, 'image/jpeg', L, decodeHeic);
   const after = await sharp(out.jpeg).metadata();
   assert.equal(after.xmp, undefined);
   assert.equal(after.icc, undefined);
@@ -78,7 +79,7 @@ test('large photos are scaled to the stored edge and the thumbnail to its own', 
   const big = await sharp(halves(3000, 2000), { raw: { width: 3000, height: 2000, channels: 3 } })
     .jpeg()
     .toBuffer();
-  const out = await processImage(big, 'image/jpeg', { ...L, maxStoredImageEdge: 1000 });
+  const out = await processImage(big, 'image/jpeg', { ...L, maxStoredImageEdge: 1000 }, decodeHeic);
   assert.deepEqual([out.width, out.height], [1000, 667]);
   const thumb = await sharp(out.thumbnail).metadata();
   assert.deepEqual([thumb.width, thumb.height], [320, 213]);
@@ -90,7 +91,7 @@ test('a PNG with transparency becomes a JPEG on white', async () => {
   })
     .png()
     .toBuffer();
-  const out = await processImage(png, 'image/png', L);
+  const out = await processImage(png, 'image/png', L, decodeHeic);
   assert.equal((await sharp(out.jpeg).metadata()).format, 'jpeg');
   assert.ok(near(await pixel(out.jpeg, 10, 10), [255, 255, 255], 3));
 });
@@ -99,23 +100,23 @@ test('a pixel flood (a tiny PNG declaring 100,000 × 100,000) is refused from it
   const flood = pixelFloodPng(100_000, 100_000);
   assert.ok(flood.length < 1000, `${flood.length} bytes`);
   // The details come from the header check (a refusal by the decoder would say reason: 'decoder').
-  await assert.rejects(processImage(flood, 'image/png', L), {
+  await assert.rejects(processImage(flood, 'image/png', L, decodeHeic), {
     code: 'ATTACHMENT_PIXEL_FLOOD',
     details: { width: 100_000, height: 100_000, maxPixels: L.maxImagePixels },
   });
   // Just under the limit is not a flood (it fails later, as its pixel data is missing).
-  await assert.rejects(processImage(pixelFloodPng(5000, 5000), 'image/png', L), {
+  await assert.rejects(processImage(pixelFloodPng(5000, 5000), 'image/png', L, decodeHeic), {
     code: 'ATTACHMENT_IMAGE_INVALID',
   });
 });
 
 test('an unreadable or mislabelled image is ATTACHMENT_IMAGE_INVALID', async () => {
   const jpeg = await phoneJpeg();
-  await assert.rejects(processImage(jpeg.subarray(0, 300), 'image/jpeg', L), {
+  await assert.rejects(processImage(jpeg.subarray(0, 300), 'image/jpeg', L, decodeHeic), {
     code: 'ATTACHMENT_IMAGE_INVALID',
   });
-  await assert.rejects(processImage(jpeg, 'image/png', L), { code: 'ATTACHMENT_IMAGE_INVALID' });
-  await assert.rejects(processImage(Buffer.from('not an image'), 'image/jpeg', L), {
+  await assert.rejects(processImage(jpeg, 'image/png', L, decodeHeic), { code: 'ATTACHMENT_IMAGE_INVALID' });
+  await assert.rejects(processImage(Buffer.from('not an image'), 'image/jpeg', L, decodeHeic), {
     code: 'ATTACHMENT_IMAGE_INVALID',
   });
 });
@@ -127,7 +128,7 @@ test('iPhone-style HEIC (HEVC tiles in a grid, irot, Exif with GPS) is decoded, 
   assert.ok(header.exif && exifIfd0Tags(header.exif).has(EXIF_TAG.GPSInfo), 'and carries GPS');
   await assert.rejects(sharp(heic).raw().toBuffer(), /HEVC|libde265/, 'sharp alone cannot decode it');
 
-  const out = await processImage(heic, 'image/heic', L);
+  const out = await processImage(heic, 'image/heic', L, decodeHeic);
   const meta = await sharp(out.jpeg).metadata();
   assert.equal(meta.format, 'jpeg');
   assert.equal(meta.exif, undefined);
@@ -142,7 +143,7 @@ test('iPhone-style HEIC (HEVC tiles in a grid, irot, Exif with GPS) is decoded, 
 
 test('a HEIC whose grid declares a pixel flood is refused before any tile is decoded', async () => {
   const heic = iphoneStyleHeic({ tiles: [RED, BLUE] });
-  await assert.rejects(processImage(heic, 'image/heic', { ...L, maxImagePixels: 500 }), {
+  await assert.rejects(processImage(heic, 'image/heic', { ...L, maxImagePixels: 500 }, decodeHeic), {
     code: 'ATTACHMENT_PIXEL_FLOOD',
     details: { width: 32, height: 16, maxPixels: 500 },
   });
@@ -154,7 +155,7 @@ test('HEIF with AV1 inside (AVIF) is decoded by sharp, EXIF stripped', async () 
     .avif()
     .toBuffer();
   assert.equal((await sharp(avif).metadata()).compression, 'av1');
-  const out = await processImage(avif, 'image/avif', L);
+  const out = await processImage(avif, 'image/avif', L, decodeHeic);
   assert.equal((await sharp(out.jpeg).metadata()).exif, undefined);
   assert.deepEqual([out.width, out.height], [60, 40]);
   assert.ok(near(await pixel(out.jpeg, 5, 20), RED));

@@ -1,8 +1,7 @@
-import decodeHeif from 'heic-decode';
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { DomainError } from '../domain-error.ts';
 import { attachmentError } from './errors.ts';
-import type { AttachmentLimits, SupportedType } from './limits.ts';
+import { type AttachmentLimits, checkPixels, type SupportedType } from './limits.ts';
 
 /**
  * Photos (design note §3.4): the pixel count is read from the header and checked before any
@@ -13,10 +12,12 @@ import type { AttachmentLimits, SupportedType } from './limits.ts';
  *   here): EXIF (GPS, device, EXIF thumbnail), XMP, IPTC and comments are dropped, and pixels
  *   are converted to sRGB, whose profile is then not embedded.
  * - HEIC/HEIF: sharp's prebuilt libvips reads HEIF headers and AV1 (AVIF) pictures, but cannot
- *   decode HEVC, which iPhones use: those are decoded by heic-decode (libheif + libde265 in
- *   WebAssembly), which applies the container's rotation and mirroring (`irot`/`imir`), and the
- *   RGBA pixels go to sharp. The EXIF orientation of a HEIF file is not applied again (HEIF
- *   readers must ignore it: the container's transforms are authoritative).
+ *   decode HEVC, which iPhones use: those are decoded by the `decodeHeic` given (heic-decode, in a
+ *   worker thread: src/attachments/heic.ts), which applies the container's rotation and mirroring
+ *   (`irot`/`imir`), and the RGBA pixels go to sharp. The EXIF orientation of a HEIF file is not
+ *   applied again (HEIF readers must ignore it: the container's transforms are authoritative).
+ *
+ * sharp stays on the main thread: libvips already works on its own threads, off the event loop.
  */
 export type ImageType = Extract<SupportedType, `image/${string}`>;
 
@@ -83,21 +84,19 @@ export async function checkImageHeader(
   return { width, height, compression: meta.compression ?? null };
 }
 
-function checkPixels(width: number, height: number, limits: ImageLimits): void {
-  if (width * height > limits.maxImagePixels) {
-    throw attachmentError('ATTACHMENT_PIXEL_FLOOD', { width, height, maxPixels: limits.maxImagePixels });
-  }
-}
+/** Decodes an HEVC HEIF to oriented RGBA pixels, or throws the pipeline's ATTACHMENT_* error. */
+export type HeicDecoder = (bytes: Buffer, limits: ImageLimits) => Promise<RgbaImage>;
 
 export async function processImage(
   bytes: Buffer,
   type: ImageType,
   limits: ImageLimits,
+  decodeHeic: HeicDecoder,
 ): Promise<ProcessedImage> {
   const header = await checkImageHeader(bytes, type, limits);
   const source =
     SHARP_FORMAT[type] === 'heif' && header.compression !== 'av1'
-      ? await decodeHevc(bytes, limits)
+      ? rawSharp(await decodeHeic(bytes, limits), limits)
       : sharp(bytes, { limitInputPixels: limits.maxImagePixels, failOn: 'error' }).rotate();
   source.timeout({ seconds: limits.processingSeconds });
   try {
@@ -149,25 +148,22 @@ export async function processImage(
   }
 }
 
-/** HEVC HEIF (iPhone photos): libheif in WebAssembly, then the RGBA pixels to sharp. */
-async function decodeHevc(bytes: Buffer, limits: ImageLimits): Promise<Sharp> {
-  let images: Awaited<ReturnType<typeof decodeHeif.all>> | null = null;
-  try {
-    images = await decodeHeif.all({ buffer: bytes });
-    const first = images[0];
-    if (!first) throw attachmentError('ATTACHMENT_IMAGE_INVALID', { reason: 'no-image' });
-    // The picture decoded is the first top-level one: check its own size before decoding it.
-    checkPixels(first.width, first.height, limits);
-    const { data, width, height } = await first.decode();
-    return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
-      raw: { width, height, channels: 4 },
-      limitInputPixels: limits.maxImagePixels,
-    });
-  } catch (error) {
-    throw decodingError(error);
-  } finally {
-    images?.dispose();
-  }
+function rawSharp({ data, width, height }: RgbaImage, limits: Pick<ImageLimits, 'maxImagePixels'>) {
+  return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
+    raw: { width, height, channels: 4 },
+    limitInputPixels: limits.maxImagePixels,
+  });
+}
+
+/** The JPEG thumbnail of RGBA pixels (the first page of a PDF, rendered). */
+export function rgbaThumbnail(image: RgbaImage, limits: Pick<ImageLimits, 'thumbnailEdge'>): Promise<Buffer> {
+  return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
+    raw: { width: image.width, height: image.height, channels: 4 },
+  })
+    .resize({ width: limits.thumbnailEdge, height: limits.thumbnailEdge, fit: 'inside' })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: 80 })
+    .toBuffer();
 }
 
 function decodingError(error: unknown): DomainError {

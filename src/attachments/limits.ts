@@ -6,6 +6,8 @@
  * base repeats these numbers; callers receive an `AttachmentLimits` object.
  */
 
+import { attachmentError } from './errors.ts';
+
 const MB = 1024 * 1024;
 
 /** Every media type the pipeline knows how to make safe; `ATTACHMENT_TYPES` picks among them. */
@@ -84,6 +86,29 @@ export function attachmentLimits(overrides: Partial<AttachmentLimits> = {}): Att
   const limits = { ...DEFAULT_LIMITS, ...overrides };
   if (limits.maxFileBytes > limits.maxMessageBytes) limits.maxMessageBytes = limits.maxFileBytes;
   return limits;
+}
+
+/** Refuses a picture whose width × height exceeds `maxImagePixels`, before it is decoded. */
+export function checkPixels(
+  width: number,
+  height: number,
+  limits: Pick<AttachmentLimits, 'maxImagePixels'>,
+): void {
+  if (width * height > limits.maxImagePixels) {
+    throw attachmentError('ATTACHMENT_PIXEL_FLOOD', { width, height, maxPixels: limits.maxImagePixels });
+  }
+}
+
+/**
+ * How long a worker thread may take over one task before it is stopped
+ * (src/attachments/worker-pool.ts): `processingSeconds` for a photo's decoding or QR scan, and
+ * for a PDF one more per page rendered (`qrScanPdfPages`) — two minutes by default.
+ */
+export function workerDeadlineMs(
+  limits: Pick<AttachmentLimits, 'processingSeconds'>,
+  pagesRendered = 0,
+): number {
+  return (pagesRendered + 1) * limits.processingSeconds * 1000;
 }
 
 export function megabytes(mb: number): number {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
+import { rgbaThumbnail } from './image.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { processPdf } from './pdf.ts';
 import { scanActiveContent } from './pdf-active-content.ts';
@@ -8,17 +9,18 @@ import { assemblePdf, encryptedPdf, makePdf, obfuscatedJavaScriptPdf } from './t
 
 const L = DEFAULT_LIMITS;
 
-test('a plain PDF: pages counted, no flag, first page rendered as a JPEG thumbnail', async () => {
+test('a plain PDF: pages counted, no flag, first page rendered (it makes a JPEG thumbnail)', async () => {
   const out = await processPdf(await makePdf({ pages: 3 }), L);
   assert.equal(out.pages, 3);
   assert.deepEqual(out.flags, []);
-  assert.ok(out.thumbnail);
-  const thumb = await sharp(out.thumbnail).metadata();
+  assert.ok(out.scans[0]);
+  const thumbnail = await rgbaThumbnail(out.scans[0], L);
+  const thumb = await sharp(thumbnail).metadata();
   assert.equal(thumb.format, 'jpeg');
   assert.equal(Math.max(thumb.width ?? 0, thumb.height ?? 0), L.thumbnailEdge);
   assert.ok((thumb.height ?? 0) > (thumb.width ?? 0), 'portrait A4');
   // The text drawn on the page shows up as dark pixels: the page really was rendered.
-  const { data } = await sharp(out.thumbnail).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const { data } = await sharp(thumbnail).greyscale().raw().toBuffer({ resolveWithObject: true });
   assert.ok(Math.min(...data) < 100, 'some ink');
   assert.equal(out.scans.length, L.qrScanPdfPages, 'the first pages are rendered for the QR scan');
   assert.equal(Math.max(out.scans[0]?.width ?? 0, out.scans[0]?.height ?? 0), L.qrScanEdge);

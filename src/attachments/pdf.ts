@@ -6,7 +6,6 @@ import {
   type PDFPageProxy,
   VerbosityLevel,
 } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import sharp from 'sharp';
 import { DomainError } from '../domain-error.ts';
 import type { AttachmentFlag } from './attachment.ts';
 import { attachmentError } from './errors.ts';
@@ -23,24 +22,25 @@ import { scanActiveContent } from './pdf-active-content.ts';
  *   or not (ATTACHMENT_PDF_ENCRYPTED) — and over the page cap (ATTACHMENT_PDF_TOO_MANY_PAGES).
  * - Flagged, for the pharmacy: JavaScript (document, pages, annotations, form fields), Launch
  *   actions, embedded files, form submissions (pdf.js's findings + `scanActiveContent`).
- * - Rendered: the first pages, for the QR code scan, and the first as a JPEG thumbnail. pdf.js
- *   draws on @napi-rs/canvas (its optional dependency); without it, or when a page takes too
- *   long, the PDF is kept with no thumbnail and no scan.
+ * - Rendered: the first pages, for the QR code scan and (the first) the thumbnail. pdf.js draws on
+ *   @napi-rs/canvas (its optional dependency); without it, or when a page takes too long, the PDF
+ *   is kept with no thumbnail and no scan.
+ *
+ * Parsing and drawing are synchronous JavaScript: this runs in a worker thread
+ * (src/attachments/worker-pool.ts), never on the main thread's event loop.
  *
  * The PDF is stored as sent: its bytes are what the prescriber's software signed and printed.
  */
 export interface ProcessedPdf {
   pages: number;
   flags: AttachmentFlag[];
-  /** JPEG of the first page, or null when it could not be rendered. */
-  thumbnail: Buffer | null;
-  /** The first pages, rendered for the QR code scan. */
+  /** The first pages, rendered for the QR code scan; the first one also makes the thumbnail. */
   scans: RgbaImage[];
 }
 
 type PdfLimits = Pick<
   AttachmentLimits,
-  'maxPdfPages' | 'maxImagePixels' | 'qrScanPdfPages' | 'qrScanEdge' | 'thumbnailEdge' | 'processingSeconds'
+  'maxPdfPages' | 'maxImagePixels' | 'qrScanPdfPages' | 'qrScanEdge' | 'processingSeconds'
 >;
 
 const pdfjsDir = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
@@ -81,9 +81,7 @@ async function inspect(doc: PDFDocumentProxy, bytes: Uint8Array, limits: PdfLimi
     }
     page.cleanup();
   }
-  const first = scans[0];
-  const thumbnail = first ? await thumbnailOf(first, limits) : null;
-  return { pages, flags: ORDER.filter((f) => flags.has(f)), thumbnail, scans };
+  return { pages, flags: ORDER.filter((f) => flags.has(f)), scans };
 }
 
 const ORDER: AttachmentFlag[] = [
@@ -203,14 +201,4 @@ async function render(
     clearTimeout(timer);
     if (target) factory.destroy(target);
   }
-}
-
-async function thumbnailOf(image: RgbaImage, limits: PdfLimits): Promise<Buffer> {
-  return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
-    raw: { width: image.width, height: image.height, channels: 4 },
-  })
-    .resize({ width: limits.thumbnailEdge, height: limits.thumbnailEdge, fit: 'inside' })
-    .flatten({ background: '#ffffff' })
-    .jpeg({ quality: 80 })
-    .toBuffer();
 }

@@ -21,6 +21,7 @@ import {
 } from './test-fixtures/images.ts';
 import { makePdf } from './test-fixtures/pdfs.ts';
 import { receiveUpload } from './upload.ts';
+import { createAttachmentWorkers } from './worker-pool.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'officine-pipeline-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -28,6 +29,8 @@ after(() => fs.rmSync(root, { recursive: true, force: true }));
 const blobsRoot = path.join(root, 'blobs');
 const blobs = createFileBlobStore({ root: blobsRoot, key: Buffer.alloc(32, 3) });
 const limits = attachmentLimits();
+const workers = createAttachmentWorkers({ threads: 2 });
+after(() => workers.close());
 
 /** Upload bytes as the HTTP layer will: streamed to a temp file, then processed. */
 async function send(bytes: Buffer, name: string, options = { limits }): Promise<ProcessedAttachment> {
@@ -36,7 +39,7 @@ async function send(bytes: Buffer, name: string, options = { limits }): Promise<
     maxBytes: options.limits.maxFileBytes,
   });
   try {
-    return await processAttachment(upload, name, { blobs, limits: options.limits });
+    return await processAttachment(upload, name, { blobs, limits: options.limits, workers });
   } finally {
     await upload.discard();
   }

@@ -2,12 +2,11 @@ import fs from 'node:fs';
 import type { BlobStore, ProcessedAttachment } from './attachment.ts';
 import { attachmentError } from './errors.ts';
 import { sanitizeFileName } from './file-name.ts';
-import { type ImageType, processImage } from './image.ts';
+import { type ImageType, processImage, rgbaThumbnail } from './image.ts';
 import type { AttachmentLimits } from './limits.ts';
-import { processPdf } from './pdf.ts';
-import { scanPrescriptionNumbers } from './qr.ts';
 import { sniffType } from './sniff.ts';
 import type { ReceivedUpload } from './upload.ts';
+import type { AttachmentWorkers } from './worker-pool.ts';
 
 export { downloadHeaders } from './download.ts';
 export { contentDisposition, sanitizeFileName } from './file-name.ts';
@@ -17,6 +16,8 @@ export { contentDisposition, sanitizeFileName } from './file-name.ts';
  * sniff the type from magic bytes → image path (pixel check, decode, orient, strip, re-encode,
  * thumbnail) or PDF path (parse, refuse encrypted / too many pages, flag active content, render
  * the first pages) → QR scan for e-prescription numbers → blobs stored, durable and encrypted.
+ * PDF parsing and drawing, HEIC decoding and the QR scan run on `workers` (worker threads);
+ * sharp (libvips) works off the event loop by itself.
  *
  * Throws a DomainError with an ATTACHMENT_* code when the file is refused; nothing is stored then.
  * The caller still owns the temp file (`upload.discard()`).
@@ -24,6 +25,7 @@ export { contentDisposition, sanitizeFileName } from './file-name.ts';
 export interface PipelineDeps {
   blobs: BlobStore;
   limits: AttachmentLimits;
+  workers: AttachmentWorkers;
 }
 
 export async function processAttachment(
@@ -31,7 +33,7 @@ export async function processAttachment(
   declaredFileName: string | null | undefined,
   deps: PipelineDeps,
 ): Promise<ProcessedAttachment> {
-  const { blobs, limits } = deps;
+  const { blobs, limits, workers } = deps;
   if (upload.size > limits.maxFileBytes) {
     throw attachmentError('ATTACHMENT_TOO_LARGE', { limitBytes: limits.maxFileBytes, scope: 'file' });
   }
@@ -40,10 +42,9 @@ export async function processAttachment(
   const source = { sourceType, sourceSha256: upload.sha256, sourceSize: upload.size };
 
   if (sourceType === 'application/pdf') {
-    const pdf = await processPdf(bytes, limits);
-    const prescriptionNumbers = await scanPrescriptionNumbers(pdf.scans);
+    const pdf = await workers.pdf(bytes, limits);
     const blob = await blobs.put(bytes);
-    const thumbnail = pdf.thumbnail ? await blobs.put(pdf.thumbnail) : null;
+    const thumbnail = pdf.firstPage ? await blobs.put(await rgbaThumbnail(pdf.firstPage, limits)) : null;
     return {
       kind: 'pdf',
       mediaType: 'application/pdf',
@@ -55,12 +56,12 @@ export async function processAttachment(
       height: null,
       pages: pdf.pages,
       flags: pdf.flags,
-      prescriptionNumbers,
+      prescriptionNumbers: pdf.prescriptionNumbers,
     };
   }
 
-  const image = await processImage(bytes, sourceType as ImageType, limits);
-  const prescriptionNumbers = await scanPrescriptionNumbers([image.scan]);
+  const image = await processImage(bytes, sourceType as ImageType, limits, workers.heic);
+  const prescriptionNumbers = await workers.scan([image.scan], limits);
   const blob = await blobs.put(image.jpeg);
   const thumbnail = await blobs.put(image.thumbnail);
   return {

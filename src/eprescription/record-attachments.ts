@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
-import type { BlobStore, ProcessedAttachment } from '../attachments/attachment.ts';
-import type { AttachmentLimits } from '../attachments/limits.ts';
-import { processAttachment } from '../attachments/pipeline.ts';
+import type { ProcessedAttachment } from '../attachments/attachment.ts';
+import { type PipelineDeps, processAttachment } from '../attachments/pipeline.ts';
 import { receiveUpload } from '../attachments/upload.ts';
 import type { HealthRecord, HealthRecordContext, HealthRecordPatient } from './health-record.ts';
 
@@ -11,10 +10,8 @@ import type { HealthRecord, HealthRecordContext, HealthRecordPatient } from './h
  * stored durably and encrypted), and an e-prescription travels with its number even when its QR
  * code could not be read back.
  */
-export interface RecordAttachmentDeps {
+export interface RecordAttachmentDeps extends PipelineDeps {
   healthRecord: HealthRecord;
-  blobs: BlobStore;
-  limits: AttachmentLimits;
   /** Folder of temp files, normally `DATA_DIR/tmp`. */
   tmpDir: string;
 }

@@ -22,6 +22,7 @@ export function messageFiles(
       return messageUploads({
         blobs: app.blobs,
         limits: app.config.attachments,
+        workers: app.attachmentWorkers,
         tmpDir: uploadTmpDir(app.config.dataDir),
       });
     },
@@ -39,6 +40,7 @@ export function recordFiles(
     healthRecord: app.healthRecord,
     blobs: app.blobs,
     limits: app.config.attachments,
+    workers: app.attachmentWorkers,
     tmpDir: uploadTmpDir(app.config.dataDir),
   };
   return attachRecordDocuments(deps, patient, documentIds, { requestId });

@@ -24,6 +24,7 @@ import { sweepBlobs } from '../attachments/blob-sweep.ts';
 import { DEFAULT_LIMITS } from '../attachments/limits.ts';
 import { messageUploads } from '../attachments/message-uploads.ts';
 import { makePdf } from '../attachments/test-fixtures/pdfs.ts';
+import { createAttachmentWorkers } from '../attachments/worker-pool.ts';
 import { verifyAuditTrail } from '../audit/verify.ts';
 import { referencedBlobs } from './blob-references.ts';
 import { createMessagingService } from './service.ts';
@@ -186,6 +187,8 @@ describe('blobs of a send refused after its files were processed', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'officine-refused-'));
   after(() => fs.rmSync(root, { recursive: true, force: true }));
   const blobs = createFileBlobStore({ root: path.join(root, 'blobs'), key: Buffer.alloc(32, 5) });
+  const workers = createAttachmentWorkers({ threads: 1 });
+  after(() => workers.close());
   const files = () =>
     fs.existsSync(path.join(root, 'blobs'))
       ? fs
@@ -194,7 +197,7 @@ describe('blobs of a send refused after its files were processed', () => {
           .sort()
       : [];
   const upload = async (bytes: Buffer): Promise<ProcessedAttachment> =>
-    messageUploads({ blobs, limits: DEFAULT_LIMITS, tmpDir: path.join(root, 'tmp') }).file(
+    messageUploads({ blobs, limits: DEFAULT_LIMITS, workers, tmpDir: path.join(root, 'tmp') }).file(
       Readable.from([bytes]),
       'document.pdf',
     );

@@ -149,3 +149,19 @@ export function encryptedPdf(options: { userPassword: boolean }): Buffer {
     `/Encrypt 4 0 R /ID [<${id.toString('hex')}> <${id.toString('hex')}>]`,
   );
 }
+
+/** A PDF that is slow to parse and draw: many pages, each crossed by many thin lines and bits of text. */
+export async function heavyPdf(options: { pages: number; strokesPerPage: number }): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (let n = 0; n < options.pages; n++) {
+    const page = doc.addPage([595, 842]);
+    for (let i = 0; i < options.strokesPerPage; i++) {
+      const x = (i * 37) % 560;
+      const y = (i * 53) % 800;
+      page.drawLine({ start: { x, y }, end: { x: 560 - x, y: 800 - y }, thickness: 0.5 });
+      if (i % 10 === 0) page.drawText(`ligne ${i}, page ${n + 1}`, { x: (x + 10) % 500, y, size: 6, font });
+    }
+  }
+  return Buffer.from(await doc.save());
+}

@@ -1,0 +1,80 @@
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { DomainError } from '../domain-error.ts';
+import type { AttachmentFlag } from './attachment.ts';
+import { decodeHeic } from './heic.ts';
+import type { RgbaImage } from './image.ts';
+import type { AttachmentLimits } from './limits.ts';
+import { processPdf } from './pdf.ts';
+import { scanPrescriptionNumbers } from './qr.ts';
+
+/**
+ * What a worker thread of the pool (src/attachments/worker-pool.ts) runs: the steps of the pipeline
+ * that are synchronous JavaScript or WebAssembly and would otherwise hold the event loop — pdf.js
+ * parsing and drawing, heic-decode, the zxing QR scan. sharp is not used here: libvips already
+ * works off the event loop, and stopping a thread in the middle of a sharp call is not safe.
+ *
+ * A refusal (DomainError) comes back as a value — errors lose their code on the way between
+ * threads. Pixels go both ways as transferred buffers, not copies.
+ */
+export type WorkerTask =
+  | { op: 'pdf'; bytes: Uint8Array; limits: AttachmentLimits }
+  | { op: 'heic'; bytes: Uint8Array; limits: HeicLimits }
+  | { op: 'scan'; images: RgbaImage[] };
+
+export type HeicLimits = Pick<AttachmentLimits, 'maxImagePixels' | 'processingSeconds'>;
+
+/** A PDF: pages, flags, the first page drawn (for the thumbnail) and the QR codes of the first pages. */
+export interface PdfAnalysis {
+  pages: number;
+  flags: AttachmentFlag[];
+  firstPage: RgbaImage | null;
+  prescriptionNumbers: string[];
+}
+
+export interface WorkerResults {
+  pdf: PdfAnalysis;
+  heic: RgbaImage;
+  scan: string[];
+}
+
+export type WorkerReply<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: string; message: string; details: Readonly<Record<string, unknown>> };
+
+export default async function runTask(task: WorkerTask): Promise<unknown> {
+  try {
+    const value = await perform(task);
+    const pixels = pixelsOf(value);
+    return move({
+      [transferableSymbol]: pixels.map((image) => image.data.buffer),
+      [valueSymbol]: { ok: true, value },
+    });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return { ok: false, code: error.code, message: error.message, details: error.details };
+  }
+}
+
+async function perform(task: WorkerTask): Promise<WorkerResults[WorkerTask['op']]> {
+  switch (task.op) {
+    case 'pdf': {
+      const pdf = await processPdf(task.bytes, task.limits);
+      return {
+        pages: pdf.pages,
+        flags: pdf.flags,
+        firstPage: pdf.scans[0] ?? null,
+        prescriptionNumbers: await scanPrescriptionNumbers(pdf.scans),
+      };
+    }
+    case 'heic':
+      return decodeHeic(task.bytes, task.limits);
+    case 'scan':
+      return scanPrescriptionNumbers(task.images);
+  }
+}
+
+function pixelsOf(value: WorkerResults[keyof WorkerResults]): RgbaImage[] {
+  if (Array.isArray(value)) return [];
+  if ('data' in value) return [value];
+  return value.firstPage ? [value.firstPage] : [];
+}
