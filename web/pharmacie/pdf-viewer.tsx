@@ -1,6 +1,7 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import './viewers.css';
+import { ZoomButtons } from './zoom-buttons.tsx';
 
 /**
  * A PDF shown inline: pdf.js renders its pages onto canvases in the browser (no plugin, no
@@ -85,17 +86,7 @@ export function PdfViewer({ src, label }: { src: string; label: string }) {
   return (
     <div class="viewer" data-testid="pdf-viewer">
       <div class="viewer-tools" role="toolbar" aria-label={`Outils du PDF ${label}`}>
-        <button type="button" class="viewer-btn" onClick={() => step(-1)} aria-keyshortcuts="-">
-          <span aria-hidden="true">−</span>
-          <span class="fr-sr-only">Dézoomer</span>
-        </button>
-        <span class="viewer-zoom" aria-live="polite">
-          {Math.round(zoom * 100)} %
-        </span>
-        <button type="button" class="viewer-btn" onClick={() => step(1)} aria-keyshortcuts="+">
-          <span aria-hidden="true">+</span>
-          <span class="fr-sr-only">Zoomer</span>
-        </button>
+        <ZoomButtons percent={Math.round(zoom * 100)} onStep={step} />
         <button
           type="button"
           class="viewer-btn viewer-btn--text"

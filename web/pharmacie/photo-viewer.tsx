@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import './viewers.css';
+import { ZoomButtons } from './zoom-buttons.tsx';
 
 /**
  * A photo of a prescription, to read at the counter: zoom in and out, rotate by quarter turns,
@@ -78,17 +79,7 @@ export function PhotoViewer({ src, label }: { src: string; label: string }) {
   return (
     <div class="viewer" data-testid="photo-viewer">
       <div class="viewer-tools" role="toolbar" aria-label={`Outils de la photo ${label}`}>
-        <button type="button" class="viewer-btn" onClick={() => zoom(-1)} aria-keyshortcuts="-">
-          <span aria-hidden="true">−</span>
-          <span class="fr-sr-only">Dézoomer</span>
-        </button>
-        <span class="viewer-zoom" aria-live="polite">
-          {Math.round(current * 100)} %
-        </span>
-        <button type="button" class="viewer-btn" onClick={() => zoom(1)} aria-keyshortcuts="+">
-          <span aria-hidden="true">+</span>
-          <span class="fr-sr-only">Zoomer</span>
-        </button>
+        <ZoomButtons percent={Math.round(current * 100)} onStep={zoom} />
         <button
           type="button"
           class="viewer-btn viewer-btn--text"

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../../shared/api.ts';
 import { frenchDate } from '../../shared/format.ts';
@@ -68,39 +69,12 @@ export function PharmaciesView() {
             ) : (
               <ul class="pharmacy-list">
                 {lists.eligible.map((p) => (
-                  <li
-                    key={p.finess}
-                    class="pharmacy-card"
-                    data-testid={`pharmacy-${p.finess}`}
-                    data-eligible="true"
-                  >
-                    <div class="pharmacy-card__body">
-                      <h3 class="fr-h5 fr-mb-1w">{p.name}</h3>
-                      <p class="fr-text--sm fr-mb-1w">
-                        {p.address}, {p.postcode} {p.city}
-                        {p.phone && (
-                          <>
-                            <br />
-                            Tél. {p.phone}
-                          </>
-                        )}
-                      </p>
-                      <p class="fr-text--sm fr-mb-0 eligibility-ok">
-                        <span class="fr-icon-checkbox-circle-line fr-icon--sm" aria-hidden="true" /> Vous
-                        pouvez écrire à cette pharmacie jusqu’au {frenchDate(p.eligibleUntil)}.
-                      </p>
-                    </div>
-                    <div class="pharmacy-card__action">
-                      <a
-                        class="fr-btn fr-icon-mail-send-line fr-btn--icon-left"
-                        href={href.compose(p.finess)}
-                        data-testid={`write-${p.finess}`}
-                        aria-label={`Écrire à ${p.name}`}
-                      >
-                        Écrire
-                      </a>
-                    </div>
-                  </li>
+                  <PharmacyCard key={p.finess} pharmacy={p} eligible>
+                    <p class="fr-text--sm fr-mb-0 eligibility-ok">
+                      <span class="fr-icon-checkbox-circle-line fr-icon--sm" aria-hidden="true" /> Vous pouvez
+                      écrire à cette pharmacie jusqu’au {frenchDate(p.eligibleUntil)}.
+                    </p>
+                  </PharmacyCard>
                 ))}
               </ul>
             )}
@@ -112,29 +86,11 @@ export function PharmaciesView() {
               </h2>
               <ul class="pharmacy-list">
                 {lists.refused.map((p) => (
-                  <li
-                    key={p.finess}
-                    class="pharmacy-card pharmacy-card--refused"
-                    data-testid={`pharmacy-${p.finess}`}
-                    data-eligible="false"
-                  >
-                    <div class="pharmacy-card__body">
-                      <h3 class="fr-h5 fr-mb-1w">{p.name}</h3>
-                      <p class="fr-text--sm fr-mb-1w">
-                        {p.address}, {p.postcode} {p.city}
-                        {p.phone && (
-                          <>
-                            <br />
-                            Tél. {p.phone}
-                          </>
-                        )}
-                      </p>
-                      <p class="fr-text--sm fr-mb-0 refusal" data-testid={`refusal-${p.finess}`}>
-                        <span class="fr-icon-information-line fr-icon--sm" aria-hidden="true" />{' '}
-                        {p.explanation}
-                      </p>
-                    </div>
-                  </li>
+                  <PharmacyCard key={p.finess} pharmacy={p} eligible={false}>
+                    <p class="fr-text--sm fr-mb-0 refusal" data-testid={`refusal-${p.finess}`}>
+                      <span class="fr-icon-information-line fr-icon--sm" aria-hidden="true" /> {p.explanation}
+                    </p>
+                  </PharmacyCard>
                 ))}
               </ul>
               <p class="fr-text--sm">
@@ -146,5 +102,50 @@ export function PharmaciesView() {
         </>
       )}
     </Page>
+  );
+}
+
+/** One pharmacy of the history: who it is, then what the patient may do there (`children`). */
+function PharmacyCard({
+  pharmacy: p,
+  eligible,
+  children,
+}: {
+  pharmacy: WritablePharmacy | HistoryPharmacy;
+  eligible: boolean;
+  children: ComponentChildren;
+}) {
+  return (
+    <li
+      class={eligible ? 'pharmacy-card' : 'pharmacy-card pharmacy-card--refused'}
+      data-testid={`pharmacy-${p.finess}`}
+      data-eligible={String(eligible)}
+    >
+      <div class="pharmacy-card__body">
+        <h3 class="fr-h5 fr-mb-1w">{p.name}</h3>
+        <p class="fr-text--sm fr-mb-1w">
+          {p.address}, {p.postcode} {p.city}
+          {p.phone && (
+            <>
+              <br />
+              Tél. {p.phone}
+            </>
+          )}
+        </p>
+        {children}
+      </div>
+      {eligible && (
+        <div class="pharmacy-card__action">
+          <a
+            class="fr-btn fr-icon-mail-send-line fr-btn--icon-left"
+            href={href.compose(p.finess)}
+            data-testid={`write-${p.finess}`}
+            aria-label={`Écrire à ${p.name}`}
+          >
+            Écrire
+          </a>
+        </div>
+      )}
+    </li>
   );
 }
