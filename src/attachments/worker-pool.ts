@@ -8,7 +8,8 @@ import type { HeicLimits, PdfAnalysis, WorkerReply, WorkerResults, WorkerTask } 
 /**
  * The pipeline's CPU-bound steps, on a small pool of worker threads (piscina) so that a 50-page
  * PDF or a 12-Mpx HEIC never holds the event loop — other requests and the event streams go on.
- * Threads start on the first file and stop after a minute idle; files beyond the pool's size
+ * Threads start on the first file and stop after an hour idle (a thread's start, ~0.5–1 s to load
+ * pdf.js and the wasm modules, is not paid by every patient of a quiet day); files beyond the pool's size
  * wait their turn. Created by app.ts, closed by `app.close()`.
  *
  * Outcomes are those of the same steps run in place: the refusals of src/attachments/pdf.ts and
@@ -41,7 +42,7 @@ export interface WorkerPoolOptions {
   workerUrl?: URL;
 }
 
-const IDLE_MS = 60_000;
+const IDLE_MS = 60 * 60_000;
 
 export function createAttachmentWorkers(options: WorkerPoolOptions): AttachmentWorkers {
   const pool = new Piscina({
