@@ -1,16 +1,11 @@
 /**
  * The API shapes both apps read (src/http/messaging-schemas.ts is the authority; GET
- * /api/openapi.json documents them). Each app adds its own side's conversation fields.
+ * /api/openapi.json documents them). Each app adds its own side's conversation fields. The
+ * preparation status is the pure state machine's own type (the wire carries the same).
  */
-export type StatusCode = 'received' | 'in_preparation' | 'ready' | 'collected' | 'partial' | 'cannot_fill';
+import type { PreparationStatus, StatusCode } from '../../src/messaging/conversation.ts';
 
-export interface PreparationStatus {
-  code: StatusCode;
-  /** partial: when the rest is expected (YYYY-MM-DD). */
-  restExpectedOn?: string;
-  /** cannot_fill: why, as told to the patient. */
-  reason?: string;
-}
+export type { PreparationStatus, StatusCode };
 
 export interface Attachment {
   id: string;
