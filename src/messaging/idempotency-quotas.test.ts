@@ -23,17 +23,7 @@ before(async () => {
 after(() => f.dispose());
 
 const counts = async () => {
-  const n = async (
-    table: 'conversations' | 'messages' | 'message_attachments' | 'mailbox_journal' | 'patient_journal',
-  ) =>
-    Number(
-      (
-        await f.store.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const n = f.rowCount;
   return {
     conversations: await n('conversations'),
     messages: await n('messages'),
@@ -217,13 +207,7 @@ describe('concurrency', () => {
       text: 'T',
       attachments: [photo()],
     });
-    const mailbox = (
-      await f.store.db
-        .selectFrom('conversations')
-        .select('mailbox_id')
-        .where('id', '=', conversation.id)
-        .executeTakeFirstOrThrow()
-    ).mailbox_id;
+    const mailbox = await f.mailboxOf(conversation.id);
     const head = (await readMailboxJournal(f.store.db, mailbox, 0)).length;
     await Promise.all(
       Array.from({ length: 50 }, (_, i) =>

@@ -28,15 +28,7 @@ before(async () => {
 });
 after(() => f.dispose());
 
-const count = async (table: 'conversations' | 'messages' | 'message_attachments') =>
-  Number(
-    (
-      await f.store.db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const count = (table: 'conversations' | 'messages' | 'message_attachments') => f.rowCount(table);
 
 const rejection = async (promise: Promise<unknown>): Promise<DomainError> => {
   try {

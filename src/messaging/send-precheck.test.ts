@@ -40,15 +40,7 @@ before(async () => {
 });
 after(() => f.dispose());
 
-const auditCount = async () =>
-  Number(
-    (
-      await f.store.db
-        .selectFrom('audit_records')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const auditCount = () => f.rowCount('audit_records');
 const lastAudit = () =>
   f.store.db
     .selectFrom('audit_records')

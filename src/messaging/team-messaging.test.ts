@@ -72,11 +72,7 @@ describe('team: reading', () => {
       true,
     );
     // Re-opening without anything new writes no journal entry.
-    const { mailbox_id: mailbox } = await f.store.db
-      .selectFrom('conversations')
-      .select('mailbox_id')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+    const mailbox = await f.mailboxOf(id);
     const before = (await readMailboxJournal(f.store.db, mailbox, 0)).length;
     await f.service.team.open(bob, id);
     assert.equal((await readMailboxJournal(f.store.db, mailbox, 0)).length, before);
@@ -105,11 +101,7 @@ describe('team: reading', () => {
 
   it('reads without marking read when asked (markRead: false): no `read` in the journal', async () => {
     const id = await start();
-    const { mailbox_id: mailbox } = await f.store.db
-      .selectFrom('conversations')
-      .select('mailbox_id')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+    const mailbox = await f.mailboxOf(id);
     const reads = async () =>
       (await readMailboxJournal(f.store.db, mailbox, 0)).filter((e) => e.kind === 'read' && e.ref === id)
         .length;

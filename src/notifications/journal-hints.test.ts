@@ -53,13 +53,7 @@ describe('journal hints from messaging', () => {
         attachments: [photo()],
       });
       await Promise.all(pending);
-      const mailboxId = (
-        await f.store.db
-          .selectFrom('conversations')
-          .select('mailbox_id')
-          .where('id', '=', conversation.id)
-          .executeTakeFirstOrThrow()
-      ).mailbox_id;
+      const mailboxId = await f.mailboxOf(conversation.id);
       assert.deepEqual(published, [
         {
           hints: [

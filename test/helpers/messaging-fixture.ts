@@ -3,6 +3,7 @@ import type { ProcessedAttachment } from '../../src/attachments/attachment.ts';
 import { DEFAULT_LIMITS } from '../../src/attachments/limits.ts';
 import { createAuditTrail } from '../../src/audit/chained-trail.ts';
 import type { AuditTrail } from '../../src/audit/trail.ts';
+import type { Schema } from '../../src/db/schema.ts';
 import { createDirectoryStore } from '../../src/directory/store.ts';
 import { createEligibilityService } from '../../src/eligibility/service.ts';
 import { createEligibilityStore } from '../../src/eligibility/store.ts';
@@ -64,6 +65,10 @@ export interface MessagingFixture {
   withQuotas(quotas: QuotaLimits): MessagingService;
   /** The service's dependencies, for services built with other ones. */
   deps: MessagingDeps;
+  /** How many rows a table holds. */
+  rowCount(table: keyof Schema): Promise<number>;
+  /** The mailbox a conversation belongs to (its journal's key). */
+  mailboxOf(conversationId: string): Promise<string>;
   dispose(): Promise<void>;
 }
 
@@ -149,6 +154,23 @@ export async function openMessagingFixture(store: TestStore): Promise<MessagingF
     service: createMessagingService(deps),
     withQuotas: (quotas) => createMessagingService({ ...deps, quotas }),
     deps,
+    rowCount: async (table) =>
+      Number(
+        (
+          await store.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    mailboxOf: async (conversationId) =>
+      (
+        await store.db
+          .selectFrom('conversations')
+          .select('mailbox_id')
+          .where('id', '=', conversationId)
+          .executeTakeFirstOrThrow()
+      ).mailbox_id,
     dispose: () => store.dispose(),
   };
 }
