@@ -2,15 +2,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { buffer as bytesOf } from 'node:stream/consumers';
 import { test } from 'node:test';
 import { parseMail } from './parse.ts';
 import { base64Length, type RenderInput, renderedSize, renderMail } from './render.ts';
-
-async function bytesOf(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
 
 /** Deterministic pseudo-random bytes, delivered in chunks of odd sizes. */
 function bytes(size: number, seed: string): Buffer {
