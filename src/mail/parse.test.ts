@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -275,6 +276,35 @@ test('an attachment is streamed to the sink; a failing sink fails the parse, a s
     parsed.attachments.map((a) => a.filename),
     ['a.pdf', 'b.png'],
   );
+});
+
+test('a sink reading an attachment that a bound cuts short gets an error, not a hang', async () => {
+  const message = wire(
+    ...textThenPdf('a.pdf'),
+    ...(Buffer.alloc(300_000, 1)
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []),
+  );
+  let sinkOutcome: Promise<string> | undefined;
+  const chunks = Array.from({ length: Math.ceil(message.length / 10_000) }, (_, i) =>
+    message.subarray(i * 10_000, (i + 1) * 10_000),
+  );
+  await refused(Readable.from(chunks), 'MAIL_TOO_LARGE', {
+    limits: { messageBytes: 200_000 },
+    onAttachment: (_info, content) => {
+      sinkOutcome = buffer(content).then(
+        () => 'ended',
+        (error: DomainError) => error.code,
+      );
+      return sinkOutcome.then(() => {});
+    },
+  });
+  assert.equal(await sinkOutcome, 'MAIL_TOO_LARGE');
+  // A single-part message's body is part 1.
+  const { files } = await collect(
+    wire('Content-Type: application/pdf', 'Content-Disposition: attachment', '', 'x'),
+  );
+  assert.equal(files[0]?.part, '1');
 });
 
 test('a 25 MB message is parsed in bounded memory: the heap grows far less than the message', async () => {

@@ -96,10 +96,10 @@ interface OpenPart {
   /** text, html, report parts: the decoded bytes, bounded. */
   bytes?: Buffer[];
   length: number;
-  /** attachment: the sink's promise, and whether it ended before the part did. */
+  /** attachment: the sink's promise. */
   sink?: Promise<void>;
-  sinkSettled?: boolean;
-  attachment?: IncomingAttachment & { size: number };
+  /** attachment: the stream the sink reads. */
+  output?: Transform;
   /** A bound crossed while decoding: thrown at the next write or at the end of the part. */
   error?: Error;
 }
@@ -152,7 +152,6 @@ class ParseState {
         part: partNumber(node),
         size: 0,
       };
-      part.attachment = attachment;
       this.attachments.push(attachment);
       const counted = decoder.pipe(
         new Transform({
@@ -162,12 +161,14 @@ class ParseState {
           },
         }),
       );
+      part.output = counted;
+      // Its errors are for the sink to see (abort below); none may go unhandled if it stopped reading.
+      counted.on('error', () => {});
       if (this.sink) {
         const { size: _size, ...info } = attachment;
         part.sink = Promise.resolve()
           .then(() => (this.sink as AttachmentSink)(info, counted))
           .finally(() => {
-            part.sinkSettled = true;
             // A sink that stopped reading early: the rest of the part is dropped.
             counted.resume();
           });
@@ -281,7 +282,10 @@ class ParseState {
   abort(error: unknown): void {
     const part = this.open;
     this.open = null;
-    if (part) part.decoder.destroy(error instanceof Error ? error : new Error(String(error)));
+    if (!part) return;
+    part.decoder.destroy();
+    // The sink reading an attachment learns that it will not get the rest.
+    part.output?.destroy(error instanceof Error ? error : new Error(String(error)));
   }
 
   result(): ParsedMail {
@@ -339,7 +343,8 @@ function headBlock(text: string): string {
   return end === -1 ? text : text.slice(0, end);
 }
 
+/** IMAP part number; the body of a single-part message is `1`. */
 function partNumber(node: MimeNode): string {
-  const nr = node.partNr;
-  return nr && nr.length > 0 ? nr.join('.') : '1';
+  const nr = (node.partNr || []).filter((n) => n !== 'TEXT');
+  return nr.length > 0 ? nr.join('.') : '1';
 }
