@@ -176,13 +176,16 @@ test('a base64 text part in windows-1252, and a message with only HTML', async (
   assert.doesNotMatch(html.parsed.text, /alert|hidden|color/);
 });
 
-test('a message without MIME headers is text; a bare LF message is read the same', async () => {
-  const { parsed } = await collect(Buffer.from('From: a@b.fr\nSubject: x\n\nligne 1\nligne 2\n'));
+test('a message without MIME headers is text; a bare LF message is read the same; no header is malformed', async () => {
+  const { parsed } = await collect(Buffer.from('From: a@b.fr\nSubject: prête\n\nligne 1\nligne 2\n'));
+  assert.equal(parsed.headers.subject, 'prête', 'raw UTF-8 in a header is read as UTF-8');
   assert.equal(parsed.headers.contentType, 'text/plain');
   assert.equal(parsed.text, 'ligne 1\nligne 2');
   assert.deepEqual(parsed.headers.to, []);
   assert.equal(parsed.headers.messageId, null);
   assert.equal(parsed.headers.date, null);
+  for (const garbage of ['', 'no header here', '\r\n\r\nbody only'])
+    await refused(Buffer.from(garbage), 'MAIL_MALFORMED');
 });
 
 test('bounds: header block, parts, depth, text, line and message size have stable codes', async () => {

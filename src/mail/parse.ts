@@ -137,7 +137,10 @@ class ParseState {
     for (let p = node.parentNode; p; p = p.parentNode) depth += 1;
     if (depth > this.limits.depth) throw mailError('MAIL_TOO_DEEP', { maxDepth: this.limits.depth });
     if (node.root) {
-      if (!node.headers) throw mailError('MAIL_MALFORMED');
+      // No header field at all (empty input, a line of garbage): not a message.
+      const fields = node.headers ? node.headers.getList() : [];
+      if (!node.headers || !fields.some((h) => /^[\x21-\x39\x3b-\x7e]+[ \t]*:/.test(h.line)))
+        throw mailError('MAIL_MALFORMED');
       this.headers = readHeaders(node.headers);
       if (node.multipart === 'report') this.report = { fields: null, originalHeaders: null };
     }
