@@ -41,7 +41,7 @@ export function readHeaders(headers: Headers): MailHeaders {
   const raw = (key: string) => rawValue(headers, key);
   const text = (key: string) => {
     const value = raw(key);
-    return value === null ? null : libmime.decodeWords(value).trim();
+    return value === null ? null : decodedText(value);
   };
   const contentType = libmime.parseHeaderValue(raw('content-type') ?? 'text/plain');
   const references = messageIdList(raw('references'));
@@ -66,6 +66,18 @@ export function readHeaders(headers: Headers): MailHeaders {
   };
 }
 
+/**
+ * RFC 2047 words decoded, on one line: a control character an encoded word hid (`=0D=0A`) becomes
+ * a space, so that no decoded value can carry a line break into a header or a log line.
+ */
+export function decodedText(value: string): string {
+  return oneLine(libmime.decodeWords(value));
+}
+
+export function oneLine(value: string): string {
+  return value.replace(/\p{Cc}+/gu, ' ').trim();
+}
+
 /** The first field of that name, unfolded, undecoded; null when absent. */
 export function rawValue(headers: Headers, key: string): string | null {
   const line = headers.get(key.toLowerCase())[0];
@@ -82,5 +94,5 @@ export function addresses(value: string | null): MailAddressField[] {
   if (value === null) return [];
   return addressparser(value, { flatten: true })
     .filter((a) => a.address !== '')
-    .map((a) => ({ address: a.address, name: libmime.decodeWords(a.name).trim() }));
+    .map((a) => ({ address: a.address, name: decodedText(a.name) }));
 }

@@ -5,7 +5,7 @@ import libmime from 'libmime';
 import { decode as decodeBytes } from 'libmime/lib/charset';
 import { DomainError } from '../domain-error.ts';
 import { mailError } from './errors.ts';
-import { type MailHeaders, readHeaders } from './headers.ts';
+import { type MailHeaders, oneLine, readHeaders } from './headers.ts';
 import { htmlToText } from './html-text.ts';
 import { DEFAULT_MAIL_LIMITS, type MailLimits } from './limits.ts';
 import { wireGuard } from './wire-guard.ts';
@@ -150,7 +150,7 @@ class ParseState {
     const part: OpenPart = { role, node, decoder, length: 0 };
     if (role === 'attachment') {
       const attachment = {
-        filename: node.filename || null,
+        filename: node.filename ? oneLine(node.filename) : null,
         contentType: (node.contentType || 'application/octet-stream').toLowerCase(),
         part: partNumber(node),
         size: 0,

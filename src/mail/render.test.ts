@@ -145,6 +145,36 @@ test('attachments are opened in turn, when the output reaches them', async () =>
   assert.deepEqual(seen[0], [], 'the first bytes come before any file is opened');
 });
 
+test('a line break in a subject, a name, a file name or X-MSS-NIL cannot add a header', async () => {
+  const input = sample({
+    from: { address: 'a@b.fr', name: 'Evil\r\nBcc: victim@x.fr' },
+    subject: 'Bonjour\r\nX-Injected: oui',
+    nil: 'NIL\nX-Other: 1',
+    attachments: [
+      {
+        filename: 'a\r\nContent-Type: text/html\r\n\r\n<script>.pdf',
+        contentType: 'application/pdf',
+        size: 1,
+        open: () => Readable.from([Buffer.from('x')]),
+      },
+    ],
+  });
+  const wire = (await bytesOf(renderMail(input))).toString('latin1');
+  assert.doesNotMatch(wire, /^(Bcc|X-Injected|X-Other|Content-Type: text\/html)/m);
+  const files: Array<string | null> = [];
+  const parsed = await parseMail(Readable.from([Buffer.from(wire, 'latin1')]), {
+    onAttachment: async (info, content) => {
+      files.push(info.filename);
+      content.resume();
+    },
+  });
+  // Read back, the values are on one line.
+  assert.equal(parsed.headers.from[0]?.name, 'Evil Bcc: victim@x.fr');
+  assert.equal(parsed.headers.subject, 'Bonjour X-Injected: oui');
+  assert.equal(parsed.headers.nil, 'NIL X-Other: 1');
+  assert.deepEqual(files, ['a Content-Type: text/html <script>.pdf']);
+});
+
 test('a file that fails while streaming fails the rendering', async () => {
   const input = sample({
     attachments: [
