@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
@@ -186,6 +187,41 @@ test('a message without MIME headers is text; a bare LF message is read the same
   assert.equal(parsed.headers.date, null);
   for (const garbage of ['', 'no header here', '\r\n\r\nbody only'])
     await refused(Buffer.from(garbage), 'MAIL_MALFORMED');
+});
+
+test("a message written by Python's email package (an outside writer) is read", async () => {
+  const script = `
+import sys
+from email.message import EmailMessage
+from email import policy
+m = EmailMessage(policy=policy.SMTP)
+m['From'] = 'Pharmacie Élysée <officine.x@pharmacie.mssante.fr>'
+m['To'] = '175037512300512@patient.mssante.fr'
+m['Subject'] = 'Votre ordonnance est prête — à bientôt'
+m['Message-ID'] = '<py-1@pharmacie.mssante.fr>'
+m['References'] = '<a@b.fr> <c@d.fr>'
+m['X-MSS-NIL'] = 'Python 3'
+m.set_content('Bonjour,\\nvotre ordonnance est prête.\\n', charset='iso-8859-1', cte='quoted-printable')
+m.add_alternative('<p>Bonjour, <b>HTML</b></p>', subtype='html')
+m.add_attachment(bytes(range(256)) * 10, maintype='application', subtype='pdf', filename='ordonnance été très longue nom de fichier 2026.pdf')
+sys.stdout.buffer.write(m.as_bytes())
+`;
+  const message = execFileSync('python3', ['-c', script]);
+  const { parsed, files } = await collect(message);
+  assert.equal(parsed.headers.from[0]?.name, 'Pharmacie Élysée');
+  assert.equal(parsed.headers.subject, 'Votre ordonnance est prête — à bientôt');
+  assert.equal(parsed.headers.messageId, '<py-1@pharmacie.mssante.fr>');
+  assert.deepEqual(parsed.headers.references, ['<a@b.fr>', '<c@d.fr>']);
+  assert.equal(parsed.headers.nil, 'Python 3');
+  assert.equal(parsed.text, 'Bonjour,\nvotre ordonnance est prête.');
+  assert.equal(files.length, 1);
+  assert.equal(files[0]?.filename, 'ordonnance été très longue nom de fichier 2026.pdf');
+  assert.equal(files[0]?.contentType, 'application/pdf');
+  assert.ok(
+    files[0]?.content.equals(
+      Buffer.concat(Array.from({ length: 10 }, () => Buffer.from(Array.from({ length: 256 }, (_, i) => i)))),
+    ),
+  );
 });
 
 test('bounds: header block, parts, depth, text, line and message size have stable codes', async () => {
