@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer as bytesOf } from 'node:stream/consumers';
 import { test } from 'node:test';
@@ -195,6 +197,32 @@ test('a DSN shaped as Postfix writes them is read', async () => {
     ],
   });
   assert.deepEqual(explainStatus('5.2.2'), { fr: 'boîte aux lettres pleine', en: 'mailbox full' });
+});
+
+test('a DSN that Postfix 3.7 wrote (the original returned whole, as message/rfc822) is read', async () => {
+  // Made by a throwaway Postfix with `transport_maps` sending bad@… to `error:5.1.1 …`, the
+  // bounce delivered to a file through a pipe transport; message sent with swaks.
+  const file = path.join(import.meta.dirname, 'test-fixtures', 'postfix-dsn.eml');
+  const parsed = await parseMail(fs.createReadStream(file));
+  assert.equal(parsed.headers.autoSubmitted, 'auto-replied');
+  assert.deepEqual(parsed.attachments, [], 'the returned original is a report part, not an attachment');
+  const report = readDsn(parsed);
+  assert.deepEqual(report, {
+    originalMessageId: ORIGINAL_ID,
+    envelopeId: null,
+    reportingMta: 'mx.pharmacie-x.test',
+    recipients: [
+      {
+        finalRecipient: 'bad@patient.mssante.test',
+        originalRecipient: 'bad@patient.mssante.test',
+        action: 'failed',
+        status: '5.1.1',
+        diagnosticCode: 'X-Postfix; <bad@patient.mssante.test>: Recipient address    rejected: User unknown',
+        remoteMta: null,
+      },
+    ],
+  });
+  assert.match(explainStatus(report.recipients[0]?.status ?? '').fr, /introuvable/);
 });
 
 test('the bounces a patient must understand are explained', () => {
