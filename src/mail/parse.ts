@@ -196,7 +196,9 @@ class ParseState {
     }
     const inline = node.disposition !== 'attachment' && !(node.filename && node.disposition !== 'inline');
     if (inline && type === 'text/plain') return 'text';
-    if (inline && type === 'text/html') return this.html === null && !this.htmlTooLong ? 'html' : 'skip';
+    // HTML is only the fallback of a message without text/plain: not read once there is one.
+    if (inline && type === 'text/html')
+      return this.texts.length === 0 && this.html === null && !this.htmlTooLong ? 'html' : 'skip';
     return 'attachment';
   }
 
