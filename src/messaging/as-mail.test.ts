@@ -153,6 +153,17 @@ describe('a stored message as mail', () => {
     assert.equal(closesConversation(parsed.headers), true);
   });
 
+  it('a subject that already starts with Re: does not get a second one', async () => {
+    const { conversation } = await f.service.patient.startConversation(camille, {
+      finess: MARKET,
+      subject: 'RE: ma commande',
+      text: 'Suite à notre échange.',
+      attachments: [await stored(pdf('c'), randomBytes(10))],
+    });
+    const { message } = await f.service.team.reply(alice, conversation.id, { text: 'Bien noté.' });
+    assert.equal((await loadMessageAsMail(deps, message.id)).subject, 'RE: ma commande');
+  });
+
   it('an unknown message is NOT_FOUND', async () => {
     await assert.rejects(
       loadMessageAsMail(deps, '0195f3a2-0000-7000-8000-00000000dead'),

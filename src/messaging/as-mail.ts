@@ -15,7 +15,8 @@ import { notFound } from './perform.ts';
  * - Addresses: the patient's `<matricule>@patient.mssante.fr` (display name: the names given
  *   when the conversation started) and the pharmacy's ORG mailbox (display name: the pharmacy's).
  *   A patient's message goes from the first to the second, a team's the other way.
- * - Subject: the conversation's; every message after the first is `Re: <subject>`.
+ * - Subject: the conversation's; every message after the first is `Re: <subject>` (unless the
+ *   subject already starts with `Re:`).
  * - Threading: the stored Message-ID, In-Reply-To and References.
  * - `X-MSS-MES: FIN` on the message that closed the conversation; `X-MSS-NIL` from the caller.
  * - No read receipt is asked for (nothing stored says one was wanted).
@@ -72,7 +73,7 @@ export async function loadMessageAsMail(deps: MailLoaderDeps, messageId: string)
   return {
     from: fromPatient ? patient : pharmacy,
     to: [fromPatient ? pharmacy : patient],
-    subject: row.position === 1 ? row.subject : `Re: ${row.subject}`,
+    subject: row.position === 1 || /^re\s*:/i.test(row.subject) ? row.subject : `Re: ${row.subject}`,
     date: row.created_at,
     messageId: row.message_id,
     inReplyTo: row.in_reply_to,
