@@ -9,6 +9,7 @@ import { type AuthRuntime, createAuthRuntime } from './auth-runtime.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { credentialHook } from './hooks/credential.ts';
 import { csrfHook } from './hooks/csrf.ts';
+import { addSecurityHeaders } from './hooks/security-headers.ts';
 import { sessionHook } from './hooks/session.ts';
 import { authRoutes } from './routes/auth.ts';
 import { credentialRoutes } from './routes/credentials.ts';
@@ -36,7 +37,8 @@ function trustProxy(value: boolean | number | string) {
 
 /**
  * Fastify assembly: limits, request ids, the client IP (from proxy headers only with
- * TRUST_PROXY), cookies, the session and CSRF hooks, error mapping and the route modules.
+ * TRUST_PROXY), security headers, cookies, the session and CSRF hooks, error mapping and the
+ * route modules.
  */
 export function buildHttpServer(app: App, logger: Logger): FastifyInstance {
   const server = Fastify({
@@ -45,6 +47,7 @@ export function buildHttpServer(app: App, logger: Logger): FastifyInstance {
     genReqId: () => uuidv7(),
     trustProxy: trustProxy(app.config.trustProxy),
   });
+  addSecurityHeaders(server, app.config.publicUrl);
   const auth = createAuthRuntime(app, server, logger);
   server.decorate('officineAuth', auth);
   server.setErrorHandler(errorHandler);
