@@ -6,6 +6,8 @@ import type { App } from '../app.ts';
 import type { Logger } from '../logger.ts';
 import { createApiRegistry } from './api-routes.ts';
 import { type AuthRuntime, createAuthRuntime } from './auth-runtime.ts';
+import { guardBodyRate } from './body-rate.ts';
+import { limitConnections, trustedPeer } from './connection-limits.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { credentialHook } from './hooks/credential.ts';
 import { csrfHook } from './hooks/csrf.ts';
@@ -41,11 +43,35 @@ function trustProxy(value: boolean | number | string) {
  * route modules.
  */
 export function buildHttpServer(app: App, logger: Logger): FastifyInstance {
+  const limits = app.config.http;
   const server = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     genReqId: () => uuidv7(),
     trustProxy: trustProxy(app.config.trustProxy),
+    // Socket bounds (design note §3.8). Headers: Node's headersTimeout, checked often enough to
+    // hold to it. Bodies: a minimum rate (body-rate.ts), not a total: an upload from a phone may
+    // take minutes. No requestTimeout nor idle-socket timeout: Node applies neither to the
+    // response, but an idle timeout would cut an event stream between heartbeats, or an upload
+    // while the server processes its previous file.
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: 0,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    requestTimeout: 0,
+    connectionTimeout: 0,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+  });
+  limitConnections(
+    server.server,
+    { maxConnections: limits.maxConnections, maxPerAddress: limits.maxConnectionsPerAddress },
+    trustedPeer(app.config.trustProxy),
+    (key) => logger.warn({ address: key }, 'connection refused: too many from one address'),
+  );
+  server.addHook('onRequest', async (request) => {
+    const rate = { stallMs: limits.bodyStallMs, minBytesPerSecond: limits.bodyMinBytesPerSecond };
+    guardBodyRate(request.raw, rate, () => request.log.info('request body too slow: connection closed'));
   });
   addSecurityHeaders(server, app.config.publicUrl);
   const auth = createAuthRuntime(app, server, logger);
@@ -55,14 +81,14 @@ export function buildHttpServer(app: App, logger: Logger): FastifyInstance {
   server.register(cookie);
   // Uploads (src/attachments/limits.ts): the pipeline enforces the per-file and per-message caps
   // while streaming, with its own codes; these are the parser's outer bounds, one step beyond.
-  const limits = app.config.attachments;
+  const uploads = app.config.attachments;
   server.register(multipart, {
     limits: {
-      fileSize: limits.maxFileBytes + 1,
-      files: limits.maxFiles + 1,
+      fileSize: uploads.maxFileBytes + 1,
+      files: uploads.maxFiles + 1,
       fields: 40,
       fieldSize: 128 * 1024,
-      parts: limits.maxFiles + 41,
+      parts: uploads.maxFiles + 41,
     },
   });
   server.register(sessionHook(auth));
