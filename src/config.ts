@@ -91,10 +91,10 @@ const envSchema = z.object({
   SSE_MAX_STREAMS_PER_PERSON: z.coerce.number().int().min(1).max(50).default(4),
   HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(20),
   HTTP_BODY_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
-  HTTP_BODY_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(1).default(1024),
-  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3600).default(65),
+  HTTP_BODY_MIN_RATE: z.coerce.number().int().min(1).default(1024),
+  HTTP_KEEP_ALIVE_SECONDS: z.coerce.number().min(0.1).max(3600).default(65),
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(900),
-  HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
+  HTTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(100),
 });
 
 export interface Config {
@@ -228,10 +228,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     http: {
       headersTimeoutMs: Math.round(e.HTTP_HEADERS_TIMEOUT_SECONDS * 1000),
       bodyStallMs: Math.round(e.HTTP_BODY_TIMEOUT_SECONDS * 1000),
-      bodyMinBytesPerSecond: e.HTTP_BODY_MIN_BYTES_PER_SECOND,
-      keepAliveTimeoutMs: Math.round(e.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000),
+      bodyMinBytesPerSecond: e.HTTP_BODY_MIN_RATE,
+      keepAliveTimeoutMs: Math.round(e.HTTP_KEEP_ALIVE_SECONDS * 1000),
       maxConnections: e.HTTP_MAX_CONNECTIONS,
-      maxConnectionsPerAddress: e.HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+      maxConnectionsPerAddress: e.HTTP_MAX_CONNECTIONS_PER_IP,
     },
     auth: {
       oidc: {

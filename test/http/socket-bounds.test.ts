@@ -62,8 +62,8 @@ describe('socket bounds', { timeout: 60_000 }, () => {
       HTTP_BODY_TIMEOUT_SECONDS: '0.5',
       SSE_HEARTBEAT_SECONDS: '1',
     });
-    steady = await start({ HTTP_BODY_TIMEOUT_SECONDS: '1.5', HTTP_BODY_MIN_BYTES_PER_SECOND: '1000' });
-    capped = await start({ HTTP_MAX_CONNECTIONS_PER_ADDRESS: '3', TRUST_PROXY: '127.0.0.3' });
+    steady = await start({ HTTP_BODY_TIMEOUT_SECONDS: '1.5', HTTP_BODY_MIN_RATE: '1000' });
+    capped = await start({ HTTP_MAX_CONNECTIONS_PER_IP: '3', TRUST_PROXY: '127.0.0.3' });
     full = await start({ HTTP_MAX_CONNECTIONS: '2' });
   });
   after(async () => {
