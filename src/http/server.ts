@@ -50,10 +50,9 @@ export function buildHttpServer(app: App, logger: Logger): FastifyInstance {
     genReqId: () => uuidv7(),
     trustProxy: trustProxy(app.config.trustProxy),
     // Socket bounds (design note §3.8). Headers: Node's headersTimeout, checked often enough to
-    // hold to it. Bodies: a minimum rate (body-rate.ts), not a total: an upload from a phone may
-    // take minutes. No requestTimeout nor idle-socket timeout: Node applies neither to the
-    // response, but an idle timeout would cut an event stream between heartbeats, or an upload
-    // while the server processes its previous file.
+    // hold to it. Bodies: a minimum rate (body-rate.ts) rather than Node's requestTimeout, a total
+    // that would cut a slow phone's upload. No idle-socket timeout: it would cut an event stream
+    // between heartbeats, or an upload while the server processes its previous file.
     http: {
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: 0,
@@ -69,9 +68,9 @@ export function buildHttpServer(app: App, logger: Logger): FastifyInstance {
     trustedPeer(app.config.trustProxy),
     (key) => logger.warn({ address: key }, 'connection refused: too many from one address'),
   );
+  const bodyRate = { stallMs: limits.bodyStallMs, minBytesPerSecond: limits.bodyMinBytesPerSecond };
   server.addHook('onRequest', async (request) => {
-    const rate = { stallMs: limits.bodyStallMs, minBytesPerSecond: limits.bodyMinBytesPerSecond };
-    guardBodyRate(request.raw, rate, () => request.log.info('request body too slow: connection closed'));
+    guardBodyRate(request.raw, bodyRate, () => request.log.info('request body too slow: connection closed'));
   });
   addSecurityHeaders(server, app.config.publicUrl);
   const auth = createAuthRuntime(app, server, logger);
