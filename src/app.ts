@@ -7,6 +7,7 @@ import { PSEUDONYM_KEY_FILE, readOrCreatePseudonymKey } from './audit/pseudonym-
 import type { AuditTrail } from './audit/trail.ts';
 import { type ApiCredentialService, createApiCredentialService } from './auth/api-credentials.ts';
 import type { Config } from './config.ts';
+import { tightenDataDir } from './data-dir.ts';
 import { openStore, type Store } from './db/connect.ts';
 import { createDirectoryStore, type DirectoryStore } from './directory/store.ts';
 import { createEligibilityService, type EligibilityService } from './eligibility/service.ts';
@@ -73,6 +74,14 @@ export async function createApp(
   deps: { clock?: Clock; store?: Store; logger?: Logger } = {},
 ): Promise<App> {
   const clock = deps.clock ?? systemClock;
+  // DATA_DIR holds health data: owner-only. One warning when an existing one was not.
+  const tightened = tightenDataDir(config.dataDir);
+  if (tightened.length > 0) {
+    deps.logger?.warn(
+      { dataDir: config.dataDir, tightened },
+      'data folder was open to other users: now owner-only',
+    );
+  }
   const store = deps.store ?? (await openStore(config.database));
   const bus = createBus(store, deps.logger);
   const audit = createAuditTrail(store, {

@@ -89,6 +89,12 @@ const envSchema = z.object({
     .default(10),
   SSE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(20),
   SSE_MAX_STREAMS_PER_PERSON: z.coerce.number().int().min(1).max(50).default(4),
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(20),
+  HTTP_BODY_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+  HTTP_BODY_MIN_RATE: z.coerce.number().int().min(1).default(1024),
+  HTTP_KEEP_ALIVE_SECONDS: z.coerce.number().min(0.1).max(3600).default(65),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(900),
+  HTTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(100),
 });
 
 export interface Config {
@@ -121,6 +127,21 @@ export interface Config {
   /** The built web apps (`npm run build`): served at /patient/ and /pharmacie/. */
   webDir: string;
   realtime: RealtimeConfig;
+  http: HttpLimits;
+}
+
+/** Bounds on the HTTP server's sockets (src/http/server.ts, connection-limits.ts, body-rate.ts). */
+export interface HttpLimits {
+  /** A request's headers must be complete this long after its first byte (Node's headersTimeout). */
+  headersTimeoutMs: number;
+  /** A request body may fall this far behind its minimum pace before its connection is closed. */
+  bodyStallMs: number;
+  bodyMinBytesPerSecond: number;
+  /** An idle keep-alive connection is closed after this long. */
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
+  /** Per client address (IPv6: per /64); peers trusted by TRUST_PROXY are exempt. */
+  maxConnectionsPerAddress: number;
 }
 
 export interface RealtimeConfig {
@@ -203,6 +224,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       realertMinutes: e.REALERT_MINUTES,
       heartbeatSeconds: e.SSE_HEARTBEAT_SECONDS,
       maxStreamsPerPerson: e.SSE_MAX_STREAMS_PER_PERSON,
+    },
+    http: {
+      headersTimeoutMs: Math.round(e.HTTP_HEADERS_TIMEOUT_SECONDS * 1000),
+      bodyStallMs: Math.round(e.HTTP_BODY_TIMEOUT_SECONDS * 1000),
+      bodyMinBytesPerSecond: e.HTTP_BODY_MIN_RATE,
+      keepAliveTimeoutMs: Math.round(e.HTTP_KEEP_ALIVE_SECONDS * 1000),
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+      maxConnectionsPerAddress: e.HTTP_MAX_CONNECTIONS_PER_IP,
     },
     auth: {
       oidc: {

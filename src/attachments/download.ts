@@ -2,9 +2,9 @@ import { contentDisposition } from './file-name.ts';
 
 /**
  * The headers of an attachment download (design note §3.4), for the HTTP layer: always a
- * download (`attachment`, sanitised RFC 6266 name), the stored media type and nothing else
- * (`nosniff`), and a CSP that sandboxes the response should a browser render it anyway. Not
- * cached by shared caches: attachments are health data.
+ * download (`attachment`, sanitised RFC 6266 name), the stored media type (`nosniff`, like every
+ * answer: src/http/hooks/security-headers.ts), and a CSP that sandboxes the response should a
+ * browser render it anyway. Not cached by shared caches: attachments are health data.
  */
 export function downloadHeaders(
   attachment: { fileName: string; mediaType: string },
@@ -14,10 +14,7 @@ export function downloadHeaders(
     'Content-Type': attachment.mediaType,
     'Content-Length': String(size),
     'Content-Disposition': contentDisposition(attachment.fileName),
-    'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': "default-src 'none'; sandbox",
-    'Cross-Origin-Resource-Policy': 'same-origin',
-    'Referrer-Policy': 'no-referrer',
     'Cache-Control': 'private, no-store',
   };
 }

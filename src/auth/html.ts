@@ -46,11 +46,9 @@ ${body}
 </main></body></html>`;
 }
 
-/** Headers every such page is sent with. */
+/** Headers every such page is sent with (besides the common ones of src/http/hooks/security-headers.ts). */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/html; charset=utf-8',
   'content-security-policy': PAGE_CSP,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
 };

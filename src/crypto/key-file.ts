@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { makePrivateDir } from '../data-dir.ts';
 
 /**
  * Secret keys given as text (environment variables, key files): hex, or base64 / base64url.
  * Used by the audit trail's pseudonym key and the attachment blob key. A key file holds the key
- * in hex (mode 0600) and is created on first use, atomically, even when several processes start
- * together on one DATA_DIR.
+ * in hex (mode 0600, in a folder created 0700) and is created on first use, atomically, even when
+ * several processes start together on one DATA_DIR.
  */
 export type DecodedKey = { ok: true; key: Buffer } | { ok: false; message: string };
 
@@ -46,7 +47,7 @@ export function decodeKey(text: string, size: KeySize): DecodedKey {
 export function readOrCreateKeyFile(file: string, size: KeySize, label: string): Buffer {
   const existing = readKeyFile(file, size, label);
   if (existing) return existing;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makePrivateDir(path.dirname(file));
   const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const fd = fs.openSync(temp, 'wx', 0o600);
   try {

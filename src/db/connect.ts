@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../config.ts';
+import { makePrivate, makePrivateDir, PRIVATE_FILE_MODE } from '../data-dir.ts';
 import type { Engine } from './engine.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Schema } from './schema.ts';
@@ -37,8 +38,15 @@ export async function openStore(target: DatabaseTarget, options: { migrate?: boo
   return store;
 }
 
+/**
+ * The SQLite file holds health data: owner-only (see data-dir.ts). SQLite would create it 0644,
+ * so it is created 0600 first; its -wal and -shm take the file's mode. An existing file, or its
+ * -wal and -shm, open to others are tightened.
+ */
 function openSqlite(file: string): Store {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makePrivateDir(path.dirname(file));
+  fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE_MODE));
+  for (const companion of [file, `${file}-wal`, `${file}-shm`]) makePrivate(companion);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');

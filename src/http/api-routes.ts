@@ -17,7 +17,12 @@ export type RouteAccess = 'public' | 'session' | 'session-or-credential';
 
 export interface ApiResponseDoc {
   description: string;
+  /** A JSON body. */
   schema?: z.ZodType;
+  /** A body that is not JSON (an HTML page): its media type. */
+  mediaType?: string;
+  /** Headers that matter to the client (a redirect's Location), each with its description. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -229,9 +234,18 @@ export function createApiRegistry(): ApiRegistry {
             status,
             {
               description: doc.description,
+              ...(doc.headers && {
+                headers: Object.fromEntries(
+                  Object.entries(doc.headers).map(([name, description]) => [
+                    name,
+                    { description, schema: { type: 'string' } },
+                  ]),
+                ),
+              }),
               ...(doc.schema && {
                 content: { 'application/json': { schema: jsonSchema(doc.schema, 'output') } },
               }),
+              ...(doc.mediaType && { content: { [doc.mediaType]: { schema: { type: 'string' } } } }),
             },
           ]),
         );

@@ -69,6 +69,31 @@ test('GET /api/openapi.json documents every API route from the schemas that vali
   assert.ok(doc.paths['/api/pharmacies/{finess}/credentials/{id}']?.delete);
 });
 
+test('the OpenAPI document lists the login and logout routes an API client uses', async () => {
+  type Operation = {
+    tags: string[];
+    security: unknown[];
+    responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, unknown> }>;
+  };
+  const doc = (await (await fetch(`${base}/api/openapi.json`)).json()) as {
+    paths: Record<string, Record<string, Operation>>;
+  };
+  for (const segment of ['patient', 'pro']) {
+    const login = doc.paths[`/auth/${segment}/login`]?.get;
+    assert.ok(login, `GET /auth/${segment}/login`);
+    assert.deepEqual(login.tags, ['auth']);
+    assert.deepEqual(login.security, []);
+    assert.ok(login.responses['303']?.headers?.Location, 'a redirect, with its Location');
+    assert.ok(login.responses['429']?.content?.['text/html']);
+  }
+  const logout = doc.paths['/auth/logout']?.post;
+  assert.ok(logout, 'POST /auth/logout');
+  assert.deepEqual(logout.security, [{ session: [] }]);
+  assert.ok(logout.responses['204']);
+  assert.ok(logout.responses['303']?.headers?.Location);
+  assert.ok(doc.paths['/api/me']?.get);
+});
+
 test('a request failing its schema answers 400 VALIDATION_ERROR naming the fields, not their values', async () => {
   const response = await fetch(`${base}/api/pharmacies/not-a-finess/credentials`);
   assert.equal(response.status, 400);

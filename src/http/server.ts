@@ -6,9 +6,12 @@ import type { App } from '../app.ts';
 import type { Logger } from '../logger.ts';
 import { createApiRegistry } from './api-routes.ts';
 import { type AuthRuntime, createAuthRuntime } from './auth-runtime.ts';
+import { guardBodyRate } from './body-rate.ts';
+import { limitConnections, trustedPeer } from './connection-limits.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { credentialHook } from './hooks/credential.ts';
 import { csrfHook } from './hooks/csrf.ts';
+import { addSecurityHeaders } from './hooks/security-headers.ts';
 import { sessionHook } from './hooks/session.ts';
 import { authRoutes } from './routes/auth.ts';
 import { credentialRoutes } from './routes/credentials.ts';
@@ -36,15 +39,40 @@ function trustProxy(value: boolean | number | string) {
 
 /**
  * Fastify assembly: limits, request ids, the client IP (from proxy headers only with
- * TRUST_PROXY), cookies, the session and CSRF hooks, error mapping and the route modules.
+ * TRUST_PROXY), security headers, cookies, the session and CSRF hooks, error mapping and the
+ * route modules.
  */
 export function buildHttpServer(app: App, logger: Logger): FastifyInstance {
+  const limits = app.config.http;
   const server = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     genReqId: () => uuidv7(),
     trustProxy: trustProxy(app.config.trustProxy),
+    // Socket bounds (design note §3.8). Headers: Node's headersTimeout, checked often enough to
+    // hold to it. Bodies: a minimum rate (body-rate.ts) rather than Node's requestTimeout, a total
+    // that would cut a slow phone's upload. No idle-socket timeout: it would cut an event stream
+    // between heartbeats, or an upload while the server processes its previous file.
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: 0,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    requestTimeout: 0,
+    connectionTimeout: 0,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
   });
+  limitConnections(
+    server.server,
+    { maxConnections: limits.maxConnections, maxPerAddress: limits.maxConnectionsPerAddress },
+    trustedPeer(app.config.trustProxy),
+    (key) => logger.warn({ address: key }, 'connection refused: too many from one address'),
+  );
+  const bodyRate = { stallMs: limits.bodyStallMs, minBytesPerSecond: limits.bodyMinBytesPerSecond };
+  server.addHook('onRequest', async (request) => {
+    guardBodyRate(request.raw, bodyRate, () => request.log.info('request body too slow: connection closed'));
+  });
+  addSecurityHeaders(server, app.config.publicUrl);
   const auth = createAuthRuntime(app, server, logger);
   server.decorate('officineAuth', auth);
   server.setErrorHandler(errorHandler);
@@ -52,14 +80,14 @@ export function buildHttpServer(app: App, logger: Logger): FastifyInstance {
   server.register(cookie);
   // Uploads (src/attachments/limits.ts): the pipeline enforces the per-file and per-message caps
   // while streaming, with its own codes; these are the parser's outer bounds, one step beyond.
-  const limits = app.config.attachments;
+  const uploads = app.config.attachments;
   server.register(multipart, {
     limits: {
-      fileSize: limits.maxFileBytes + 1,
-      files: limits.maxFiles + 1,
+      fileSize: uploads.maxFileBytes + 1,
+      files: uploads.maxFiles + 1,
       fields: 40,
       fieldSize: 128 * 1024,
-      parts: limits.maxFiles + 41,
+      parts: uploads.maxFiles + 41,
     },
   });
   server.register(sessionHook(auth));

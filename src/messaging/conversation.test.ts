@@ -77,6 +77,30 @@ describe('preparation status transitions', () => {
     }
   }
 
+  it('a patient message after a final status starts a new cycle the team moves again', () => {
+    const later = new Date(NOW.getTime() + 1000);
+    for (const final of ['collected', 'cannot_fill'] as const) {
+      const ended = { ...withStatus(sample[final]), claimedBy: ALICE };
+      const renewed = apply(ended, { type: 'patient_message' }, later);
+      assert.deepEqual(renewed, { ...ended, status: { code: 'received' }, updatedAt: later.toISOString() });
+      const moved = apply(
+        renewed,
+        { type: 'set_status', by: alice, status: { code: 'in_preparation' } },
+        later,
+      );
+      assert.deepEqual(moved.status, { code: 'in_preparation' });
+      // The team's own message does not start a cycle: the status stays final.
+      assert.deepEqual(apply(ended, { type: 'team_message', by: bob }, later).status, sample[final]);
+    }
+    // Before a final status, the patient's message leaves the status alone.
+    for (const code of ['received', 'in_preparation', 'partial', 'ready'] as const) {
+      assert.deepEqual(
+        apply(withStatus(sample[code]), { type: 'patient_message' }, later).status,
+        sample[code],
+      );
+    }
+  });
+
   it('the exported table is the one tested', () => {
     assert.deepEqual(STATUS_TRANSITIONS, expected);
   });
@@ -244,7 +268,12 @@ describe('properties', () => {
           // Once closed, the closing instant never moves.
           if (before.closedAt !== null) assert.fail('a closed conversation accepted a command');
           if (state.status.code !== before.status.code) {
-            assert.ok(STATUS_TRANSITIONS[before.status.code].includes(state.status.code));
+            // The team's transitions, or a patient's new request after a final status.
+            const renewed =
+              cmd.type === 'patient_message' &&
+              STATUS_TRANSITIONS[before.status.code].length === 0 &&
+              state.status.code === 'received';
+            assert.ok(renewed || STATUS_TRANSITIONS[before.status.code].includes(state.status.code));
           }
         }
       }),

@@ -9,7 +9,9 @@ import { isLocalDate, localDate } from '../time/local-date.ts';
  * - open → closed, once, by the pharmacy team (MSSanté `X-MSS-MES: FIN`). A closed conversation
  *   accepts no command at all: the patient can no longer write, nobody changes it; the pharmacy
  *   may still read it.
- * - The preparation status the patient sees follows STATUS_TRANSITIONS.
+ * - The preparation status the patient sees follows STATUS_TRANSITIONS. A final status (« retirée »,
+ *   « impossible ») ends a preparation cycle; a new patient message after it is a new request and
+ *   starts a new cycle at `received`, which the team moves again. Earlier messages stay.
  * - A team member (RPPS) claims it ("je m'en occupe"); anyone of the team, or its pharmacy
  *   software, hands it to a colleague of the same pharmacy.
  */
@@ -33,9 +35,9 @@ export const STATUS_CODES: readonly StatusCode[] = [
 ];
 
 /**
- * Allowed status changes. `partial → partial` gives a new date for the rest; `ready →
+ * Allowed status changes by the team. `partial → partial` gives a new date for the rest; `ready →
  * in_preparation` when the patient asks for a change; `collected` and `cannot_fill` are final
- * (the team can still reply, then close).
+ * for the team (it can still reply, then close): only a new patient message starts a new cycle.
  */
 export const STATUS_TRANSITIONS: Readonly<Record<StatusCode, readonly StatusCode[]>> = {
   received: ['in_preparation', 'partial', 'ready', 'cannot_fill'],
@@ -84,6 +86,11 @@ export function patientMayWrite(state: ConversationState): boolean {
   return isOpen(state);
 }
 
+/** A status that ends a preparation cycle: the team can set nothing after it. */
+export function isFinalStatus(code: StatusCode): boolean {
+  return STATUS_TRANSITIONS[code].length === 0;
+}
+
 export function canChangeStatus(from: StatusCode, to: StatusCode): boolean {
   return STATUS_TRANSITIONS[from].includes(to);
 }
@@ -103,6 +110,10 @@ export function apply(
   const updatedAt = now.toISOString();
   switch (command.type) {
     case 'patient_message':
+      // After a final status, the patient's message is a new request: a new cycle, « reçue » again.
+      return isFinalStatus(state.status.code)
+        ? { ...state, status: { code: 'received' }, updatedAt }
+        : { ...state, updatedAt };
     case 'team_message':
       return { ...state, updatedAt };
     case 'claim': {

@@ -203,6 +203,33 @@ describe('team: workflow', () => {
     assert.deepEqual(refused.status, { code: 'cannot_fill', reason: 'Produit arrêté par le laboratoire.' });
   });
 
+  it('a patient message after « retirée » or « impossible » starts a new cycle the team moves again', async () => {
+    for (const final of [
+      { code: 'collected' as const },
+      { code: 'cannot_fill' as const, reason: 'Rupture.' },
+    ]) {
+      const id = await start();
+      if (final.code === 'collected') await f.service.team.setStatus(alice, id, { code: 'ready' });
+      await f.service.team.setStatus(alice, id, final);
+      await assert.rejects(f.service.team.setStatus(alice, id, { code: 'in_preparation' }), {
+        code: 'STATUS_TRANSITION_NOT_ALLOWED',
+      });
+      f.clock.advance(1000);
+      await f.service.patient.reply(camille, id, { text: 'Une nouvelle demande, s’il vous plaît.' });
+      const seen = await f.service.patient.openConversation(camille, id);
+      assert.deepEqual(seen.conversation.status, { code: 'received' });
+      assert.equal(seen.messages.length, 2, 'the earlier request stays in the conversation');
+      const moved = await f.service.team.setStatus(alice, id, { code: 'in_preparation' });
+      assert.deepEqual(moved.status, { code: 'in_preparation' });
+      // The journals keep the earlier cycle's entries, then the new request and its status.
+      const kinds = (await readPatientJournal(f.store.db, camille.matricule, 0))
+        .filter((e) => e.ref === id)
+        .map((e) => e.kind);
+      assert.deepEqual(kinds.slice(-2), ['message.patient', 'status']);
+      assert.ok(kinds.filter((k) => k === 'status').length >= 2);
+    }
+  });
+
   it('replies from a template the team edits; software replies as the pharmacy', async () => {
     const template = await f.service.templates.create(alice, MARKET, {
       title: 'Prête',

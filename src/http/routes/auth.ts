@@ -50,21 +50,39 @@ export function authRoutes(auth: AuthRuntime, api: ApiRegistry): FastifyPluginAs
     await server.register(formbody);
 
     for (const [segment, population] of Object.entries(SEGMENTS)) {
-      server.get(`/auth/${segment}/login`, async (request, reply) => {
-        const cookie = auth.cookies.login;
-        const started = await auth.login.start(
-          population,
-          requestContext(request),
-          request.cookies[cookie.name],
-        );
-        if (started.kind === 'rate-limited') {
-          return refusalPage(reply, 'RATE_LIMITED', request.id, started.retryAfterSeconds);
-        }
-        if (started.kind === 'failure') return refusalPage(reply, started.reason, request.id);
-        return reply
-          .setCookie(cookie.name, started.browserId, cookie.options())
-          .header('cache-control', 'no-store')
-          .redirect(started.url.href, 303);
+      api.route(server, {
+        method: 'GET',
+        url: `/auth/${segment}/login`,
+        summary: `Starts a ${population}'s login (OpenID Connect, authorization code + PKCE): a browser navigation, not a fetch`,
+        tags: ['auth'],
+        access: 'public',
+        responses: {
+          303: {
+            description: `To the ${population === 'patient' ? 'patients' : 'professionals'}' identity provider, with a short-lived pre-login cookie; it comes back to /auth/${segment}/callback, which opens the session (cookie) and leads to the app`,
+            headers: { Location: 'The identity provider’s authorization URL' },
+          },
+          429: {
+            description: 'Too many logins from this address (French page, Retry-After)',
+            mediaType: 'text/html',
+          },
+          502: { description: 'The identity provider does not answer (French page)', mediaType: 'text/html' },
+        },
+        async handler({ request, reply }) {
+          const cookie = auth.cookies.login;
+          const started = await auth.login.start(
+            population,
+            requestContext(request),
+            request.cookies[cookie.name],
+          );
+          if (started.kind === 'rate-limited') {
+            return refusalPage(reply, 'RATE_LIMITED', request.id, started.retryAfterSeconds);
+          }
+          if (started.kind === 'failure') return refusalPage(reply, started.reason, request.id);
+          return reply
+            .setCookie(cookie.name, started.browserId, cookie.options())
+            .header('cache-control', 'no-store')
+            .redirect(started.url.href, 303);
+        },
       });
 
       server.get(
@@ -91,13 +109,29 @@ export function authRoutes(auth: AuthRuntime, api: ApiRegistry): FastifyPluginAs
       );
     }
 
-    server.post('/auth/logout', async (request, reply) => {
-      if (request.auth) await auth.login.logout(request.auth.sessionId, requestContext(request));
-      const cookie = auth.cookies.session;
-      reply.clearCookie(cookie.name(), cookie.options()).header('cache-control', 'no-store');
-      // A plain HTML form (the home page) goes back home; an API client gets an empty answer.
-      const fromForm = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded');
-      return fromForm ? reply.redirect('/', 303) : reply.status(204).send();
+    api.route(server, {
+      method: 'POST',
+      url: '/auth/logout',
+      summary:
+        'Ends the session everywhere and clears its cookie (X-CSRF-Token, as for every state-changing request with a session)',
+      tags: ['auth'],
+      access: 'session',
+      responses: {
+        204: { description: 'The session is over (also when there was none)' },
+        303: {
+          description:
+            'A plain HTML form post (application/x-www-form-urlencoded, `csrf` field) goes back home',
+          headers: { Location: '/' },
+        },
+      },
+      async handler({ request, reply }) {
+        if (request.auth) await auth.login.logout(request.auth.sessionId, requestContext(request));
+        const cookie = auth.cookies.session;
+        reply.clearCookie(cookie.name(), cookie.options()).header('cache-control', 'no-store');
+        // A plain HTML form (the home page) goes back home; an API client gets an empty answer.
+        const fromForm = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded');
+        return fromForm ? reply.redirect('/', 303) : reply.status(204).send();
+      },
     });
 
     api.route(server, {

@@ -28,11 +28,9 @@ export const WEB_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The apps' own headers; the common ones (nosniff, referrer, framing…) are hooks/security-headers.ts's. */
 const SECURITY_HEADERS = {
   'content-security-policy': WEB_CSP,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
   'permissions-policy': 'camera=(self), microphone=(), geolocation=()',
 } as const;
 
