@@ -93,7 +93,7 @@ const envSchema = z.object({
   HTTP_BODY_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
   HTTP_BODY_MIN_RATE: z.coerce.number().int().min(1).default(1024),
   HTTP_KEEP_ALIVE_SECONDS: z.coerce.number().min(0.1).max(3600).default(65),
-  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(900),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).optional(),
   HTTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(100),
 });
 
@@ -139,7 +139,8 @@ export interface HttpLimits {
   bodyMinBytesPerSecond: number;
   /** An idle keep-alive connection is closed after this long. */
   keepAliveTimeoutMs: number;
-  maxConnections: number;
+  /** Open connections in all; null: 90 % of the process's open-file limit (connection-limits.ts). */
+  maxConnections: number | null;
   /** Per client address (IPv6: per /64); peers trusted by TRUST_PROXY are exempt. */
   maxConnectionsPerAddress: number;
 }
@@ -230,7 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bodyStallMs: Math.round(e.HTTP_BODY_TIMEOUT_SECONDS * 1000),
       bodyMinBytesPerSecond: e.HTTP_BODY_MIN_RATE,
       keepAliveTimeoutMs: Math.round(e.HTTP_KEEP_ALIVE_SECONDS * 1000),
-      maxConnections: e.HTTP_MAX_CONNECTIONS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS ?? null,
       maxConnectionsPerAddress: e.HTTP_MAX_CONNECTIONS_PER_IP,
     },
     auth: {

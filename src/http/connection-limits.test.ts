@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addressKey, trustedPeer } from './connection-limits.ts';
+import { addressKey, defaultMaxConnections, trustedPeer } from './connection-limits.ts';
 
 test('a client counts under its IPv4 address, or its IPv6 /64', () => {
   assert.equal(addressKey('203.0.113.7'), '203.0.113.7');
@@ -26,4 +26,15 @@ test('the peers TRUST_PROXY trusts: all, a hop count, addresses, CIDRs and named
   assert.equal(list('::1'), true);
   assert.equal(list('2001:db8:5::1'), true);
   assert.equal(list('2001:db9::1'), false);
+});
+
+test('the default cap in all follows the open-file limit, with room for the store', () => {
+  const limits = (soft: string) =>
+    `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                20000                files\n`;
+  assert.equal(defaultMaxConnections(limits('20000')), 18_000);
+  assert.equal(defaultMaxConnections(limits('1024')), 921);
+  assert.equal(defaultMaxConnections(limits('64')), 100);
+  assert.equal(defaultMaxConnections(limits('unlimited')), 1_000_000);
+  assert.equal(defaultMaxConnections(null), 10_000);
+  assert.ok(defaultMaxConnections() >= 100, 'reads this process’s own limit');
 });

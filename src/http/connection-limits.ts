@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { BlockList, isIPv6, type Server, type Socket } from 'node:net';
 
 /**
@@ -13,6 +14,27 @@ import { BlockList, isIPv6, type Server, type Socket } from 'node:net';
 export interface ConnectionLimits {
   maxConnections: number;
   maxPerAddress: number;
+}
+
+/**
+ * The default cap in all: 90 % of the process's soft open-file limit (`ulimit -n`, read from
+ * /proc/self/limits), leaving descriptors for the store, blobs and workers; 10,000 where the
+ * limit cannot be read. Counter workstations each hold an event stream all day: the cap must
+ * follow what the host allows, not a fixed small number.
+ */
+export function defaultMaxConnections(limitsText = readProcLimits()): number {
+  const soft = /^Max open files\s+(\d+|unlimited)/m.exec(limitsText ?? '')?.[1];
+  if (soft === undefined) return 10_000;
+  if (soft === 'unlimited') return 1_000_000;
+  return Math.max(100, Math.floor(Number(soft) * 0.9));
+}
+
+function readProcLimits(): string | null {
+  try {
+    return readFileSync('/proc/self/limits', 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 /** The key a client address counts under: IPv4 (also IPv4-mapped IPv6) as is, IPv6 by its /64. */

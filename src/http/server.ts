@@ -7,7 +7,7 @@ import type { Logger } from '../logger.ts';
 import { createApiRegistry } from './api-routes.ts';
 import { type AuthRuntime, createAuthRuntime } from './auth-runtime.ts';
 import { guardBodyRate } from './body-rate.ts';
-import { limitConnections, trustedPeer } from './connection-limits.ts';
+import { defaultMaxConnections, limitConnections, trustedPeer } from './connection-limits.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { credentialHook } from './hooks/credential.ts';
 import { csrfHook } from './hooks/csrf.ts';
@@ -64,7 +64,10 @@ export function buildHttpServer(app: App, logger: Logger): FastifyInstance {
   });
   limitConnections(
     server.server,
-    { maxConnections: limits.maxConnections, maxPerAddress: limits.maxConnectionsPerAddress },
+    {
+      maxConnections: limits.maxConnections ?? defaultMaxConnections(),
+      maxPerAddress: limits.maxConnectionsPerAddress,
+    },
     trustedPeer(app.config.trustProxy),
     (key) => logger.warn({ address: key }, 'connection refused: too many from one address'),
   );
