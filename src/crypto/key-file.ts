@@ -4,7 +4,7 @@ import path from 'node:path';
 
 /**
  * Secret keys given as text (environment variables, key files): hex, or base64 / base64url.
- * Used by the audit trail's pseudonym key and the attachment blob key. A key file holds the key
+ * Used by the audit trail's pseudonym and chain keys and the attachment blob key. A key file holds the key
  * in hex (mode 0600) and is created on first use, atomically, even when several processes start
  * together on one DATA_DIR.
  */
@@ -68,7 +68,8 @@ export function readOrCreateKeyFile(file: string, size: KeySize, label: string):
   return created;
 }
 
-function readKeyFile(file: string, size: KeySize, label: string): Buffer | null {
+/** Reads a key file without creating it: null when it does not exist. */
+export function readKeyFile(file: string, size: KeySize, label: string): Buffer | null {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
