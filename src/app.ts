@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { BlobStore } from './attachments/attachment.ts';
 import { BLOB_KEY_FILE, createFileBlobStore, readOrCreateBlobKey } from './attachments/blob-store.ts';
 import { type AttachmentWorkers, createAttachmentWorkers } from './attachments/worker-pool.ts';
+import { chainKeyOf } from './audit/chain-key.ts';
 import { createAuditTrail } from './audit/chained-trail.ts';
 import { PSEUDONYM_KEY_FILE, readOrCreatePseudonymKey } from './audit/pseudonym-key.ts';
 import type { AuditTrail } from './audit/trail.ts';
@@ -89,6 +90,8 @@ export async function createApp(
     key:
       config.auditPseudonymKey ??
       (() => readOrCreatePseudonymKey(path.join(config.dataDir, PSEUDONYM_KEY_FILE))),
+    // Without AUDIT_CHAIN_KEY, the key file is read or created at the first append.
+    chainKey: () => chainKeyOf(config),
     clock,
   });
   const blobs = createFileBlobStore({

@@ -8,6 +8,7 @@ import {
   megabytes,
   parseAttachmentTypes,
 } from './attachments/limits.ts';
+import { decodeChainKey } from './audit/chain-key.ts';
 import { decodePseudonymKey } from './audit/pseudonym-key.ts';
 import { DEFAULT_QUOTAS, type QuotaLimits } from './messaging/limits.ts';
 import { isMessageIdDomain } from './messaging/message-id.ts';
@@ -29,6 +30,8 @@ const envSchema = z.object({
   ELIGIBILITY_WINDOW_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
   AUDIT_PSEUDONYM_KEY: z.string().min(1).optional(),
+  AUDIT_CHAIN_KEY: z.string().min(1).optional(),
+  AUDIT_REFUSAL_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   BLOB_ENCRYPTION_KEY: z.string().min(1).optional(),
   ATTACHMENT_TYPES: z.string().optional(),
   ATTACHMENT_MAX_FILE_MB: z.coerce.number().positive().max(1024).optional(),
@@ -110,6 +113,10 @@ export interface Config {
   demoData: 'auto' | 'off';
   /** Key of the audit trail's patient pseudonyms; null: the key file in dataDir (src/audit/pseudonym-key.ts). */
   auditPseudonymKey: Buffer | null;
+  /** Key of the audit chain's MACs; null: the key file in dataDir (src/audit/chain-key.ts). */
+  auditChainKey: Buffer | null;
+  /** Refusals of unauthenticated callers are summed per address and reason over this window (src/audit/refusals.ts). */
+  auditRefusalWindowSeconds: number;
   /** AES-256 key of attachment blobs; null: the key file in dataDir (src/attachments/blob-store.ts). */
   blobEncryptionKey: Buffer | null;
   /** src/attachments/limits.ts with ATTACHMENT_TYPES and ATTACHMENT_MAX_FILE_MB applied. */
@@ -206,6 +213,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eligibilityWindowMonths: e.ELIGIBILITY_WINDOW_MONTHS,
     demoData: e.DEMO_DATA,
     auditPseudonymKey: auditPseudonymKey(e.AUDIT_PSEUDONYM_KEY),
+    auditChainKey: auditChainKey(e.AUDIT_CHAIN_KEY),
+    auditRefusalWindowSeconds: e.AUDIT_REFUSAL_WINDOW_SECONDS,
     blobEncryptionKey: blobEncryptionKey(e.BLOB_ENCRYPTION_KEY),
     attachments: attachmentConfig(e.ATTACHMENT_TYPES, e.ATTACHMENT_MAX_FILE_MB),
     attachmentWorkers: e.ATTACHMENT_WORKERS,
@@ -305,6 +314,13 @@ function auditPseudonymKey(value: string | undefined): Buffer | null {
   if (value === undefined) return null;
   const decoded = decodePseudonymKey(value);
   if (!decoded.ok) throw new ConfigError(`AUDIT_PSEUDONYM_KEY ${decoded.message}`);
+  return decoded.key;
+}
+
+function auditChainKey(value: string | undefined): Buffer | null {
+  if (value === undefined) return null;
+  const decoded = decodeChainKey(value);
+  if (!decoded.ok) throw new ConfigError(`AUDIT_CHAIN_KEY ${decoded.message}`);
   return decoded.key;
 }
 

@@ -1,8 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /**
- * The canonical form of an audit record and its hash — the definition `audit verify` checks,
- * written so that an auditor can recompute it with any language.
+ * The canonical form of an audit record and its hash or MAC — the definition `audit verify`
+ * checks, written so that an auditor can recompute it with any language. A record's
+ * `chain_version` says which rule made its `hash`: 1 (unkeyed SHA-256, records written before the
+ * chain key existed) or 2 (HMAC-SHA256 under the chain key, every record written since).
+ *
+ * ## Version 1
  *
  * Fields, in this order (the columns of `audit_records`, `hash` excepted):
  *
@@ -48,6 +52,23 @@ import { createHash } from 'node:crypto';
  * (each line ending with "\n"), whose hash is
  * b9c5141760d9afcbef6b9357eac3832ac6dda7a556ea55df31b43bffce80e2fa — the same as
  * `sha256sum` of those 13 lines.
+ *
+ * ## Version 2 (keyed)
+ *
+ * Canonical bytes = "officine-mss-audit-v2\n" followed by the fields
+ *
+ *   seq, at, actor_kind, actor_id, actor_finess, on_behalf_of, action, target, request_id,
+ *   result, reason, count, window_start, prev_hash
+ *
+ * encoded as in version 1 (`count`: decimal or null; `window_start`: 24 characters like `at`, or
+ * null). hash = HMAC-SHA256(chain key, canonical bytes), 64 lowercase hexadecimal digits: the
+ * record's MAC. prev_hash is the previous record's hash whatever its version, so the first keyed
+ * record binds the unkeyed ones before it: rewriting one of those breaks a link the key protects.
+ * A version-1 record never follows a version-2 one.
+ *
+ * The chain head (seq, hash of the last record) carries its own MAC once a keyed record was
+ * appended: HMAC-SHA256(chain key, "officine-mss-audit-head-v2\n" + seq field + hash field), so
+ * that moving the head back over dropped records needs the key too.
  */
 export const CANONICAL_VERSION = 'officine-mss-audit-v1';
 
@@ -71,24 +92,62 @@ export interface ChainedFields {
 const field = (value: string | null) =>
   value === null ? '-\n' : `${Buffer.byteLength(value, 'utf8')}:${value}\n`;
 
+/** A label line, then each value length-prefixed (or `-` for null), as described above. */
+export function labelledFields(label: string, values: (string | null)[]): string {
+  return [`${label}\n`, ...values.map(field)].join('');
+}
+
+/** The fields both versions share, from seq to reason. */
+const recordFields = (r: ChainedFields) => [
+  String(r.seq),
+  r.at,
+  r.actor_kind,
+  r.actor_id,
+  r.actor_finess,
+  r.on_behalf_of,
+  r.action,
+  r.target,
+  r.request_id,
+  r.result,
+  r.reason,
+];
+
 export function canonicalForm(r: ChainedFields): string {
-  return [
-    `${CANONICAL_VERSION}\n`,
-    field(String(r.seq)),
-    field(r.at),
-    field(r.actor_kind),
-    field(r.actor_id),
-    field(r.actor_finess),
-    field(r.on_behalf_of),
-    field(r.action),
-    field(r.target),
-    field(r.request_id),
-    field(r.result),
-    field(r.reason),
-    field(r.prev_hash),
-  ].join('');
+  return labelledFields(CANONICAL_VERSION, [...recordFields(r), r.prev_hash]);
 }
 
 export function recordHash(r: ChainedFields): string {
   return createHash('sha256').update(canonicalForm(r), 'utf8').digest('hex');
+}
+
+export const KEYED_VERSION = 'officine-mss-audit-v2';
+const HEAD_VERSION = 'officine-mss-audit-head-v2';
+const KEY_ID_LABEL = 'officine-mss-audit-key-id';
+
+/** The fields of a version-2 record: version 1's, plus a refusal summary's count and window. */
+export interface KeyedFields extends ChainedFields {
+  /** Refusals a summary record stands for (src/audit/refusals.ts); null for any other record. */
+  count: number | null;
+  /** Start of the window a summary covers (its `at` ends it); null for any other record. */
+  window_start: string | null;
+}
+
+export function keyedCanonicalForm(r: KeyedFields): string {
+  const count = r.count === null ? null : String(r.count);
+  return labelledFields(KEYED_VERSION, [...recordFields(r), count, r.window_start, r.prev_hash]);
+}
+
+const hmac = (key: Buffer, text: string) => createHmac('sha256', key).update(text, 'utf8').digest('hex');
+
+export function recordMac(key: Buffer, r: KeyedFields): string {
+  return hmac(key, keyedCanonicalForm(r));
+}
+
+export function headMac(key: Buffer, head: { seq: number; hash: string }): string {
+  return hmac(key, labelledFields(HEAD_VERSION, [String(head.seq), head.hash]));
+}
+
+/** Names a chain key without revealing it (16 hex digits), to tell another key from an alteration. */
+export function chainKeyId(key: Buffer): string {
+  return hmac(key, `${KEY_ID_LABEL}\n`).slice(0, 16);
 }

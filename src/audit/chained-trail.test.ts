@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, beforeEach, test } from 'node:test';
-import { resetAuditTrail } from '../../test/helpers/audit-tamper.ts';
+import { sql } from 'kysely';
+import { TEST_CHAIN_KEY } from '../../test/helpers/audit-keys.ts';
+import { resetAuditTrail, tamper } from '../../test/helpers/audit-tamper.ts';
 import { openTestStore, type TestStore } from '../../test/helpers/test-store.ts';
 import { fixedClock } from '../time/clock.ts';
-import { GENESIS_HASH, recordHash } from './canonical.ts';
-import { createAuditTrail } from './chained-trail.ts';
+import { GENESIS_HASH, headMac, recordMac } from './canonical.ts';
+import { AuditChainHeadError, createAuditTrail } from './chained-trail.ts';
 import { InvalidAuditEntryError } from './guard.ts';
 import type { AuditEntry } from './trail.ts';
 import { verifyAuditTrail } from './verify.ts';
+
+const verify = () => verifyAuditTrail(store, { chainKey: TEST_CHAIN_KEY });
 
 const KEY = Buffer.alloc(32, 7);
 const MATRICULE = '175037512300512';
@@ -20,7 +24,8 @@ before(async () => {
 });
 after(() => store.dispose());
 
-const trail = () => createAuditTrail(store, { key: KEY, clock: fixedClock(AT) });
+const trail = (chainKey = TEST_CHAIN_KEY) =>
+  createAuditTrail(store, { key: KEY, chainKey, clock: fixedClock(AT) });
 const login = (rpps = '10000000009'): AuditEntry => ({
   actor: { kind: 'professional', rpps },
   action: 'auth.login',
@@ -38,7 +43,7 @@ async function count(): Promise<number> {
 
 beforeEach(() => resetAuditTrail(store));
 
-test('records chain from the genesis value, seq 1, 2, 3, with the canonical hash', async () => {
+test('records chain from the genesis value, seq 1, 2, 3, with the canonical MAC', async () => {
   const audit = trail();
   await audit.record(login());
   await audit.record({ ...login(), result: 'failure', reason: 'ACR_TOO_LOW' });
@@ -62,7 +67,8 @@ test('records chain from the genesis value, seq 1, 2, 3, with the canonical hash
   assert.equal(stored[2]?.prev_hash, stored[1]?.hash);
   for (const row of stored) {
     assert.equal(row.at, AT);
-    assert.equal(recordHash(row), row.hash);
+    assert.equal(row.chain_version, 2);
+    assert.equal(recordMac(TEST_CHAIN_KEY, row), row.hash);
   }
   assert.deepEqual(
     { ...stored[2], hash: undefined, prev_hash: undefined },
@@ -78,17 +84,30 @@ test('records chain from the genesis value, seq 1, 2, 3, with the canonical hash
       request_id: null,
       result: 'success',
       reason: null,
+      chain_version: 2,
+      count: null,
+      window_start: null,
       hash: undefined,
       prev_hash: undefined,
     },
   );
   const head = await store.db.selectFrom('audit_chain_head').selectAll().executeTakeFirstOrThrow();
-  assert.deepEqual({ seq: head.seq, hash: head.hash }, { seq: 3, hash: stored[2]?.hash });
-  assert.deepEqual(await verifyAuditTrail(store), { ok: true, count: 3, lastHash: stored[2]?.hash });
+  const last = { seq: 3, hash: stored[2]?.hash ?? '' };
+  assert.deepEqual(
+    { seq: head.seq, hash: head.hash, mac: head.mac },
+    { ...last, mac: headMac(TEST_CHAIN_KEY, last) },
+  );
+  assert.deepEqual(await verify(), { ok: true, count: 3, lastHash: last.hash, unkeyed: 0, headSealed: true });
 });
 
 test('an empty trail verifies, with the genesis value as last hash', async () => {
-  assert.deepEqual(await verifyAuditTrail(store), { ok: true, count: 0, lastHash: GENESIS_HASH });
+  assert.deepEqual(await verifyAuditTrail(store, { chainKey: null }), {
+    ok: true,
+    count: 0,
+    lastHash: GENESIS_HASH,
+    unkeyed: 0,
+    headSealed: false,
+  });
 });
 
 test('records and application code cannot update or delete records', async () => {
@@ -107,7 +126,7 @@ test('pseudonyms are stable, keyed, normalised, and the clear matricule is never
   assert.match(pseudonym, /^[0-9a-f]{64}$/);
   assert.equal(audit.patientPseudonym(MATRICULE), pseudonym);
   assert.equal(trail().patientPseudonym('1 75 03 75 123 005 12'), pseudonym);
-  const other = createAuditTrail(store, { key: Buffer.alloc(32, 8), clock: fixedClock(AT) });
+  const other = createAuditTrail(store, { key: Buffer.alloc(32, 8), chainKey: KEY, clock: fixedClock(AT) });
   assert.notEqual(other.patientPseudonym(MATRICULE), pseudonym);
   assert.notEqual(audit.patientPseudonym('275037512300577'), pseudonym);
 
@@ -118,16 +137,24 @@ test('pseudonyms are stable, keyed, normalised, and the clear matricule is never
   assert.ok(!JSON.stringify(await rows()).includes(MATRICULE));
 });
 
-test('the key may be given lazily and is asked for once', async () => {
+test('the keys may be given lazily and are asked for once, when first needed', async () => {
   let calls = 0;
+  let chainCalls = 0;
   const audit = createAuditTrail(store, {
     key: () => {
       calls += 1;
       return KEY;
     },
+    chainKey: () => {
+      chainCalls += 1;
+      return TEST_CHAIN_KEY;
+    },
     clock: fixedClock(AT),
   });
+  assert.equal(chainCalls, 0);
   await audit.record(login());
+  await audit.record(login());
+  assert.equal(chainCalls, 1);
   assert.equal(calls, 0);
   assert.equal(audit.patientPseudonym(MATRICULE), trail().patientPseudonym(MATRICULE));
   audit.patientPseudonym(MATRICULE);
@@ -235,7 +262,7 @@ test('a record in a rolled-back transaction leaves no record and does not break 
       [2, 'auth.logout'],
     ],
   );
-  assert.equal((await verifyAuditTrail(store)).ok, true);
+  assert.equal((await verify()).ok, true);
 });
 
 test('50 appends in parallel still form one valid chain', async () => {
@@ -252,7 +279,13 @@ test('50 appends in parallel still form one valid chain', async () => {
     Array.from({ length: 50 }, (_, i) => i + 1),
   );
   assert.equal(new Set(stored.map((r) => r.target)).size, 50);
-  assert.deepEqual(await verifyAuditTrail(store), { ok: true, count: 50, lastHash: stored[49]?.hash });
+  assert.deepEqual(await verify(), {
+    ok: true,
+    count: 50,
+    lastHash: stored[49]?.hash,
+    unkeyed: 0,
+    headSealed: true,
+  });
 });
 
 test('parallel appends mixed with rolled-back transactions still form one valid chain', async () => {
@@ -266,9 +299,56 @@ test('parallel appends mixed with rolled-back transactions still form one valid 
     ),
   );
   assert.equal(await count(), 20);
-  assert.deepEqual(await verifyAuditTrail(store), {
+  assert.deepEqual(await verify(), {
     ok: true,
     count: 20,
     lastHash: (await rows())[19]?.hash,
+    unkeyed: 0,
+    headSealed: true,
   });
+});
+
+test('a summary record keeps its count and window, under the MAC', async () => {
+  await trail().record({
+    actor: { kind: 'anonymous' },
+    action: 'auth.refused',
+    result: 'denied',
+    reason: 'INVALID_CREDENTIAL',
+    count: 1999,
+    windowStart: new Date('2026-11-26T09:29:00.000Z'),
+  });
+  const [row] = await rows();
+  assert.deepEqual([row?.count, row?.window_start], [1999, '2026-11-26T09:29:00.000Z']);
+  assert.equal((await verify()).ok, true);
+  await tamper(store, sql`update audit_records set count = 1 where seq = 1`);
+  assert.equal((await verify()).ok, false);
+  for (const count of [0, -1, 1.5]) {
+    await assert.rejects(trail().record({ ...login(), count }), InvalidAuditEntryError);
+  }
+  await assert.rejects(trail().record({ ...login(), windowStart: new Date('x') }), InvalidAuditEntryError);
+});
+
+test('an append refuses to build on a head moved without the key, and writes nothing', async () => {
+  const audit = trail();
+  for (let i = 0; i < 3; i++) await audit.record(login());
+  const [, second] = await rows();
+  // The last record dropped, the head moved back onto the second one: its MAC no longer fits.
+  await tamper(
+    store,
+    sql`delete from audit_records where seq = 3`,
+    sql`update audit_chain_head set seq = 2, hash = ${second?.hash} where id = 1`,
+  );
+  await assert.rejects(audit.record(login()), AuditChainHeadError);
+  // Nor once its MAC is cleared: an unsealed head may only name an unkeyed record.
+  await tamper(store, sql`update audit_chain_head set mac = null where id = 1`);
+  await assert.rejects(audit.record(login()), AuditChainHeadError);
+  assert.equal(await count(), 2);
+  const head = await store.db.selectFrom('audit_chain_head').select('seq').executeTakeFirstOrThrow();
+  assert.equal(head.seq, 2);
+});
+
+test('a process given another chain key cannot append to the trail', async () => {
+  await trail().record(login());
+  await assert.rejects(trail(Buffer.alloc(32, 0x99)).record(login()), AuditChainHeadError);
+  assert.equal(await count(), 1);
 });

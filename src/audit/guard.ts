@@ -64,8 +64,8 @@ function required(field: string, value: string | null | undefined, shape?: RegEx
   return checked;
 }
 
-/** The stored fields of an entry, once checked (everything but seq, at and the hashes). */
-export type CheckedEntry = Omit<AuditRecordTable, 'seq' | 'at' | 'prev_hash' | 'hash'>;
+/** The stored fields of an entry, once checked (everything but seq, at, the version and the hashes). */
+export type CheckedEntry = Omit<AuditRecordTable, 'seq' | 'at' | 'chain_version' | 'prev_hash' | 'hash'>;
 
 const RESULTS = new Set(['success', 'failure', 'denied']);
 
@@ -91,6 +91,14 @@ export function checkEntry(entry: AuditEntry): CheckedEntry {
       throw new InvalidAuditEntryError('actor.kind', 'is unknown');
   }
   if (!RESULTS.has(entry.result)) throw new InvalidAuditEntryError('result', 'is unknown');
+  const count = entry.count ?? null;
+  if (count !== null && !(Number.isSafeInteger(count) && count >= 1)) {
+    throw new InvalidAuditEntryError('count', 'must be a positive integer or null');
+  }
+  const windowStart = entry.windowStart ?? null;
+  if (windowStart !== null && !(windowStart instanceof Date && Number.isFinite(windowStart.getTime()))) {
+    throw new InvalidAuditEntryError('windowStart', 'must be a valid Date or null');
+  }
   return {
     actor_kind: actor.kind,
     actor_id: actorId,
@@ -101,5 +109,7 @@ export function checkEntry(entry: AuditEntry): CheckedEntry {
     request_id: token('requestId', entry.requestId),
     result: entry.result,
     reason: token('reason', entry.reason, REASON, CODE_MAX),
+    count,
+    window_start: windowStart?.toISOString() ?? null,
   };
 }

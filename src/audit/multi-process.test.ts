@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { openTestStore, type TestStore } from '../../test/helpers/test-store.ts';
 import type { DatabaseTarget } from '../config.ts';
+import { CHAIN_KEY_FILE, readOrCreateChainKey } from './chain-key.ts';
 import { PSEUDONYM_KEY_FILE } from './pseudonym-key.ts';
 import { verifyAuditTrail } from './verify.ts';
 
@@ -68,21 +69,24 @@ function startWorker(args: object): Worker {
   return { ready, go: () => child.stdin.end('go\n'), done };
 }
 
-test('several processes appending at once build one valid chain and share one key file', async () => {
+test('several processes appending at once build one valid keyed chain and share the key files', async () => {
   const database = await sharedTarget();
   const keyFile = path.join(dataDir, PSEUDONYM_KEY_FILE);
+  const chainKeyFile = path.join(dataDir, CHAIN_KEY_FILE);
   const workers = 4;
   const records = 25;
   const started = Array.from({ length: workers }, (_, worker) =>
-    startWorker({ database, keyFile, worker, records }),
+    startWorker({ database, keyFile, chainKeyFile, worker, records }),
   );
   await Promise.all(started.map((w) => w.ready));
   for (const w of started) w.go();
   const pseudonyms = await Promise.all(started.map((w) => w.done));
   assert.equal(new Set(pseudonyms).size, 1);
 
-  const result = await verifyAuditTrail(store);
+  // Every process appended under the one key file's key (a process with another key could not).
+  const result = await verifyAuditTrail(store, { chainKey: readOrCreateChainKey(chainKeyFile) });
   assert.equal(result.ok, true);
+  assert.equal(result.ok && result.headSealed, true);
   assert.equal(result.count, workers * records);
   const perWorker = await store.db
     .selectFrom('audit_records')

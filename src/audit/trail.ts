@@ -27,6 +27,10 @@ export interface AuditEntry {
   result: AuditResult;
   /** A stable code saying why, for failures and refusals (`ACR_TOO_LOW`, `NOT_A_MEMBER`…). */
   reason?: string | null;
+  /** A summary record: how many refusals it stands for (src/audit/refusals.ts). */
+  count?: number | null;
+  /** A summary record: when the window it covers began (the record's time ends it). */
+  windowStart?: Date | null;
 }
 
 export interface AuditTrail {

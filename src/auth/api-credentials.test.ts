@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { TEST_CHAIN_KEY } from '../../test/helpers/audit-keys.ts';
 import { finessFrom, rppsFrom } from '../../test/helpers/identifiers.ts';
 import { pharmacyRecord } from '../../test/helpers/pharmacies.ts';
 import { openTestStore, type TestStore } from '../../test/helpers/test-store.ts';
@@ -36,7 +37,7 @@ before(async () => {
   ] as const) {
     await directory.savePharmacy(pharmacyRecord(finess, name), now.toISOString());
   }
-  const audit = createAuditTrail(store, { key: randomBytes(32), clock });
+  const audit = createAuditTrail(store, { key: randomBytes(32), chainKey: TEST_CHAIN_KEY, clock });
   service = createApiCredentialService({ store, audit, clock });
 });
 after(() => store.dispose());
@@ -104,5 +105,5 @@ test('every creation, revocation and refusal is in the audit trail, and the chai
       (r) => r.actor_id === TITULAIRE || r.actor_id === ADJOINT || r.actor_id === OTHER_TITULAIRE,
     ),
   );
-  assert.equal((await verifyAuditTrail(store)).ok, true);
+  assert.equal((await verifyAuditTrail(store, { chainKey: TEST_CHAIN_KEY })).ok, true);
 });

@@ -1,3 +1,4 @@
+import type { RefusalRecorder } from '../audit/refusals.ts';
 import type { AuditActor, AuditTrail } from '../audit/trail.ts';
 import type { AuthConfig, Population } from '../config.ts';
 import type { Store } from '../db/connect.ts';
@@ -74,6 +75,8 @@ export interface LoginService {
 export interface LoginDeps {
   store: Store;
   audit: AuditTrail;
+  /** `auth.refused` records: an unauthenticated caller's are summed per client and window. */
+  refusals: RefusalRecorder;
   directory: DirectoryStore;
   sessions: SessionStore;
   loginStates: LoginStateStore;
@@ -101,14 +104,17 @@ export function createLoginService(deps: LoginDeps): LoginService {
     retryAfterSeconds: number,
     context: RequestContext,
   ): Promise<CompleteResult & StartResult> {
-    await audit.record({
-      actor,
-      action: 'auth.refused',
-      target,
-      requestId: context.requestId,
-      result: 'denied',
-      reason: 'RATE_LIMITED',
-    });
+    await deps.refusals.record(
+      {
+        actor,
+        action: 'auth.refused',
+        target,
+        requestId: context.requestId,
+        result: 'denied',
+        reason: 'RATE_LIMITED',
+      },
+      context.ip,
+    );
     return { kind: 'rate-limited', retryAfterSeconds };
   }
 
@@ -283,14 +289,17 @@ export function createLoginService(deps: LoginDeps): LoginService {
     },
 
     async refused(identity, reason, target, context) {
-      await audit.record({
-        actor: actorOf(identity),
-        action: 'auth.refused',
-        target,
-        requestId: context.requestId,
-        result: 'denied',
-        reason,
-      });
+      await deps.refusals.record(
+        {
+          actor: actorOf(identity),
+          action: 'auth.refused',
+          target,
+          requestId: context.requestId,
+          result: 'denied',
+          reason,
+        },
+        context.ip,
+      );
     },
   };
 }

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config.ts';
 import { systemClock } from '../time/clock.ts';
-import { runAuditVerify } from './audit.ts';
+import { runAuditCheckpoint, runAuditVerify } from './audit.ts';
 import { runBlobsSweep } from './blobs.ts';
 import { runCheck } from './check.ts';
 import { runDemo } from './demo.ts';
@@ -77,14 +77,26 @@ export function buildProgram(output: CliOutput = consoleOutput): Command {
     .description('charge les données de démonstration si la base est vide et affiche les comptes')
     .action(async () => exit(await withApp((app) => runDemo(app, output))));
 
-  program
-    .command('audit')
-    .description('piste d’audit')
+  const auditCommand = program.command('audit').description('piste d’audit');
+  auditCommand
     .command('verify')
     .description(
-      'recalcule la chaîne d’empreintes de la piste d’audit (code de sortie 0 si intègre, 1 sinon)',
+      'recalcule la chaîne scellée de la piste d’audit (code de sortie 0 si intègre, 1 si altérée, 2 si invérifiable)',
     )
-    .action(async () => exit(await withApp((app) => runAuditVerify(app.store, output))));
+    .option(
+      '--checkpoint <fichier>',
+      'point de contrôle (audit checkpoint) que la piste doit encore contenir',
+    )
+    .action(async (options: { checkpoint?: string }) =>
+      exit(await withApp((app) => runAuditVerify(app, options, output))),
+    );
+  auditCommand
+    .command('checkpoint')
+    .description('vérifie la piste puis émet un point de contrôle signé de son dernier enregistrement (JSON)')
+    .option('--out <fichier>', 'fichier à écrire (défaut : la sortie standard)')
+    .action(async (options: { out?: string }) =>
+      exit(await withApp((app) => runAuditCheckpoint(app, options, output))),
+    );
 
   program
     .command('blobs')

@@ -5,9 +5,9 @@ import { makePrivateDir } from '../data-dir.ts';
 
 /**
  * Secret keys given as text (environment variables, key files): hex, or base64 / base64url.
- * Used by the audit trail's pseudonym key and the attachment blob key. A key file holds the key
- * in hex (mode 0600, in a folder created 0700) and is created on first use, atomically, even when
- * several processes start together on one DATA_DIR.
+ * Used by the audit trail's pseudonym and chain keys and the attachment blob key. A key file
+ * holds the key in hex (mode 0600, in a folder created 0700) and is created on first use,
+ * atomically, even when several processes start together on one DATA_DIR.
  */
 export type DecodedKey = { ok: true; key: Buffer } | { ok: false; message: string };
 
@@ -69,7 +69,8 @@ export function readOrCreateKeyFile(file: string, size: KeySize, label: string):
   return created;
 }
 
-function readKeyFile(file: string, size: KeySize, label: string): Buffer | null {
+/** Reads a key file without creating it: null when it does not exist. */
+export function readKeyFile(file: string, size: KeySize, label: string): Buffer | null {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

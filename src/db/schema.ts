@@ -142,6 +142,12 @@ export interface AuditRecordTable {
   request_id: string | null;
   result: 'success' | 'failure' | 'denied';
   reason: string | null;
+  /** 1: hash is the unkeyed SHA-256 of the record; 2: its HMAC-SHA256 under the chain key. */
+  chain_version: number;
+  /** A refusal summary's count (src/audit/refusals.ts); null for any other record. */
+  count: number | null;
+  /** A refusal summary's window start; null for any other record. */
+  window_start: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -151,6 +157,8 @@ export interface AuditChainHeadTable {
   id: number;
   seq: number;
   hash: string;
+  /** HMAC of (seq, hash) under the chain key; null until the first keyed record. */
+  mac: string | null;
 }
 
 /** A browser session (src/auth/sessions.ts). The id itself is never stored, only its SHA-256. */

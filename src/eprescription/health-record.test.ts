@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { TEST_CHAIN_KEY } from '../../test/helpers/audit-keys.ts';
 import { openTestStore, type TestStore } from '../../test/helpers/test-store.ts';
 import { DEFAULT_LIMITS } from '../attachments/limits.ts';
 import { processPdf } from '../attachments/pdf.ts';
@@ -25,7 +26,7 @@ const lucas = { matricule: lucasAccount.matricule, givenNames: 'Lucas', familyNa
 before(async () => {
   store = await openTestStore();
   await loadDemo(store, clock, { windowMonths: 12 });
-  const audit = createAuditTrail(store, { key: randomBytes(32), clock });
+  const audit = createAuditTrail(store, { key: randomBytes(32), chainKey: TEST_CHAIN_KEY, clock });
   record = createHealthRecord({ db: store.db, audit, prescriptions: createLocalEPrescriptionBase(store.db) });
 });
 after(() => store.dispose());
@@ -101,6 +102,6 @@ describe('the demo health record', () => {
       { result: 'failure', reason: 'UNKNOWN_ID', target: '0195f3a2-0000-7000-8000-0000000000ff' },
       { result: 'failure', reason: 'UNKNOWN_ID', target: null },
     ]);
-    assert.equal((await verifyAuditTrail(store)).ok, true);
+    assert.equal((await verifyAuditTrail(store, { chainKey: TEST_CHAIN_KEY })).ok, true);
   });
 });

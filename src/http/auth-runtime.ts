@@ -1,6 +1,7 @@
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../app.ts';
+import { createRefusalRecorder, type RefusalRecorder } from '../audit/refusals.ts';
 import { type BundledIdp, createBundledIdp, IDP_SCOPES } from '../auth/bundled-idp/provider.ts';
 import { createLoginService, type LoginService } from '../auth/login.ts';
 import { createLoginStateStore } from '../auth/login-states.ts';
@@ -22,6 +23,11 @@ export interface AuthRuntime {
   sessions: SessionStore;
   login: LoginService;
   limiter: RateLimiter;
+  /**
+   * Where refusals go (`auth.refused`): those of unauthenticated callers summed per client and
+   * window (src/audit/refusals.ts); the pending summaries are written when the server closes.
+   */
+  refusals: RefusalRecorder;
   rateLimits: { perIp: number; perAccount: number };
   /** The bundled provider, or null when both populations log in with a configured issuer. */
   bundledIdp(): Promise<BundledIdp | null>;
@@ -113,9 +119,18 @@ export function createAuthRuntime(app: App, server: FastifyInstance, logger: Log
     clock: app.clock,
     windowMinutes: config.auth.rateLimit.windowMinutes,
   });
+  const refusals = createRefusalRecorder({
+    audit: app.audit,
+    clock: app.clock,
+    windowSeconds: config.auditRefusalWindowSeconds,
+    onError: (error) =>
+      logger.warn({ code: error instanceof Error ? error.name : 'unknown' }, 'audit refusal summary failed'),
+  });
+  server.addHook('onClose', () => refusals.close());
   const login = createLoginService({
     store: app.store,
     audit: app.audit,
+    refusals,
     directory: app.directory,
     sessions,
     loginStates: createLoginStateStore({ db: app.store.db, clock: app.clock }),
@@ -130,6 +145,7 @@ export function createAuthRuntime(app: App, server: FastifyInstance, logger: Log
     sessions,
     login,
     limiter,
+    refusals,
     rateLimits: config.auth.rateLimit,
     bundledIdp,
     cookies: {

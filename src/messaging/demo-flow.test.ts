@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { openTestStore, type TestStore } from '../../test/helpers/test-store.ts';
 import { type App, createApp } from '../app.ts';
 import type { ProcessedAttachment } from '../attachments/attachment.ts';
+import { chainKeyOf } from '../audit/chain-key.ts';
 import { verifyAuditTrail } from '../audit/verify.ts';
 import { loadConfig } from '../config.ts';
 import { DEMO_ACCOUNTS, DEMO_PHARMACY } from '../demo/accounts.ts';
@@ -137,6 +138,6 @@ describe('demo: a patient sends an e-prescription, the team reads it', () => {
     await assert.rejects(app.messaging.prescriptions.lookup(outsider, conversationId, number), {
       code: 'NOT_FOUND',
     });
-    assert.equal((await verifyAuditTrail(store)).ok, true);
+    assert.equal((await verifyAuditTrail(store, { chainKey: chainKeyOf(app.config) })).ok, true);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { TEST_CHAIN_KEY } from '../../test/helpers/audit-keys.ts';
 import {
   alice,
   camille,
@@ -237,6 +238,6 @@ describe('concurrency', () => {
     for (let i = 1; i < opened.messages.length; i++) {
       assert.equal(opened.messages[i]?.inReplyTo, opened.messages[i - 1]?.messageId);
     }
-    assert.equal((await verifyAuditTrail(f.store)).ok, true);
+    assert.equal((await verifyAuditTrail(f.store, { chainKey: TEST_CHAIN_KEY })).ok, true);
   });
 });

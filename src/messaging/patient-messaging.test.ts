@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { TEST_CHAIN_KEY } from '../../test/helpers/audit-keys.ts';
 import { finessFrom } from '../../test/helpers/identifiers.ts';
 import {
   alice,
@@ -304,6 +305,6 @@ describe('patient: replying, listing, reading', () => {
     for (const secret of ['Ordonnance', 'Bonjour', 'ordonnance-', 'Question', camille.matricule, 'Camille']) {
       assert.ok(!text.includes(secret), `audit_records must not contain ${secret}`);
     }
-    assert.equal((await verifyAuditTrail(f.store)).ok, true);
+    assert.equal((await verifyAuditTrail(f.store, { chainKey: TEST_CHAIN_KEY })).ok, true);
   });
 });

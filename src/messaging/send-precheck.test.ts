@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { TEST_CHAIN_KEY } from '../../test/helpers/audit-keys.ts';
 import {
   alice,
   camille,
@@ -237,6 +238,6 @@ describe('blobs of a send refused after its files were processed', () => {
     assert.ok(attachment);
     const download = await service.patient.attachment(camille, attachment.id);
     assert.deepEqual(await blobs.get(download.blob.sha256), shared);
-    assert.equal((await verifyAuditTrail(f.store)).ok, true);
+    assert.equal((await verifyAuditTrail(f.store, { chainKey: TEST_CHAIN_KEY })).ok, true);
   });
 });

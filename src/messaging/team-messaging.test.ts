@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { TEST_CHAIN_KEY } from '../../test/helpers/audit-keys.ts';
 import {
   ALICE,
   alice,
@@ -372,6 +373,6 @@ describe('team: workflow', () => {
     ]) {
       assert.ok(!text.includes(secret), secret);
     }
-    assert.equal((await verifyAuditTrail(f.store)).ok, true);
+    assert.equal((await verifyAuditTrail(f.store, { chainKey: TEST_CHAIN_KEY })).ok, true);
   });
 });

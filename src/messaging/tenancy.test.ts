@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { TEST_CHAIN_KEY } from '../../test/helpers/audit-keys.ts';
 import {
   alice,
   CAROL,
@@ -154,5 +155,5 @@ test("listings never show another patient's conversations; the audit chain verif
   const camilles = await f.service.patient.listConversations(camille);
   const davids = await f.service.patient.listConversations(david);
   assert.ok(camilles.items.every((c) => !davids.items.some((d) => d.id === c.id)));
-  assert.equal((await verifyAuditTrail(f.store)).ok, true);
+  assert.equal((await verifyAuditTrail(f.store, { chainKey: TEST_CHAIN_KEY })).ok, true);
 });

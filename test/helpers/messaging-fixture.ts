@@ -16,6 +16,7 @@ import {
   type TeamMember,
 } from '../../src/messaging/service.ts';
 import type { Clock } from '../../src/time/clock.ts';
+import { TEST_CHAIN_KEY } from './audit-keys.ts';
 import { finessFrom, nirFrom, rppsFrom } from './identifiers.ts';
 import type { TestStore } from './test-store.ts';
 
@@ -132,7 +133,7 @@ export async function openMessagingFixture(store: TestStore): Promise<MessagingF
     ])
     .execute();
 
-  const audit = createAuditTrail(store, { key: randomBytes(32), clock });
+  const audit = createAuditTrail(store, { key: randomBytes(32), chainKey: TEST_CHAIN_KEY, clock });
   const eligibility = createEligibilityService({
     store: createEligibilityStore(store),
     clock,

@@ -7,7 +7,7 @@ import { parseDatabaseUrl } from '../../src/config.ts';
 import { openStore, type Store } from '../../src/db/connect.ts';
 
 /**
- * A fresh, migrated store for one test: a temp SQLite file, or — when TEST_DATABASE_URL is set
+ * A fresh, migrated store for one test (unmigrated with `migrate: false`): a temp SQLite file, or — when TEST_DATABASE_URL is set
  * (the PostgreSQL pass of `npm test`) — a new database on that server. `dispose()` removes it.
  */
 export type TestStore = Store & {
@@ -18,11 +18,11 @@ export type TestStore = Store & {
 
 export const testEngine = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite';
 
-export async function openTestStore(): Promise<TestStore> {
+export async function openTestStore(options: { migrate?: boolean } = {}): Promise<TestStore> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'officine-store-'));
-    const store = await openStore({ engine: 'sqlite', file: path.join(dir, 'test.sqlite') });
+    const store = await openStore({ engine: 'sqlite', file: path.join(dir, 'test.sqlite') }, options);
     return Object.assign(store, {
       url: null,
       async dispose() {
@@ -35,7 +35,7 @@ export async function openTestStore(): Promise<TestStore> {
   await adminQuery(adminUrl, `create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const store = await openStore(parseDatabaseUrl(url.toString(), os.tmpdir()));
+  const store = await openStore(parseDatabaseUrl(url.toString(), os.tmpdir()), options);
   return Object.assign(store, {
     url: url.toString(),
     async dispose() {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { chainKeyOf } from '../../src/audit/chain-key.ts';
 import { verifyAuditTrail } from '../../src/audit/verify.ts';
 import { DEMO_ACCOUNTS, DEMO_PHARMACY } from '../../src/demo/accounts.ts';
 import { PHARMACIES } from '../../src/demo/france.ts';
@@ -478,6 +479,6 @@ describe('messaging over HTTP', () => {
     assert.ok(
       refusals.some((r) => r.action === 'messaging.attachment.download' && r.reason === 'OTHER_TENANT'),
     );
-    assert.equal((await verifyAuditTrail(store)).ok, true);
+    assert.equal((await verifyAuditTrail(store, { chainKey: chainKeyOf(server.app.config) })).ok, true);
   });
 });

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { phoneJpeg } from '../../src/attachments/test-fixtures/images.ts';
 import { encryptedPdf, makePdf } from '../../src/attachments/test-fixtures/pdfs.ts';
+import { chainKeyOf } from '../../src/audit/chain-key.ts';
 import { verifyAuditTrail } from '../../src/audit/verify.ts';
 import { runBlobsSweep } from '../../src/cli/blobs.ts';
 import { DEMO_ACCOUNTS, DEMO_PHARMACY } from '../../src/demo/accounts.ts';
@@ -324,6 +325,6 @@ describe('multipart uploads over HTTP', () => {
         'multipart/form-data'
       ],
     );
-    assert.equal((await verifyAuditTrail(store)).ok, true);
+    assert.equal((await verifyAuditTrail(store, { chainKey: chainKeyOf(server.app.config) })).ok, true);
   });
 });

@@ -5,7 +5,8 @@ import { DomainError } from '../../domain-error.ts';
 /**
  * Pharmacy software authenticates with `Authorization: Bearer omss_…` (an API credential a
  * titulaire created). The credential acts for its own pharmacy only: `request.credential`. A bad,
- * unknown or revoked token is refused (401 `INVALID_CREDENTIAL`) and audited. Such requests carry
+ * unknown or revoked token is refused (401 `INVALID_CREDENTIAL`) and audited (summed per client
+ * address and window: src/audit/refusals.ts). Such requests carry
  * no ambient cookie authority, so the CSRF check does not concern them.
  */
 export interface RequestCredential {
@@ -33,14 +34,17 @@ export function credentialHook(app: App): FastifyPluginAsync {
         request.credential = found;
         return;
       }
-      await app.audit.record({
-        actor: { kind: 'anonymous' },
-        action: 'auth.refused',
-        target: request.routeOptions.url ?? null,
-        requestId: request.id,
-        result: 'denied',
-        reason: 'INVALID_CREDENTIAL',
-      });
+      await server.officineAuth.refusals.record(
+        {
+          actor: { kind: 'anonymous' },
+          action: 'auth.refused',
+          target: request.routeOptions.url ?? null,
+          requestId: request.id,
+          result: 'denied',
+          reason: 'INVALID_CREDENTIAL',
+        },
+        request.ip,
+      );
       throw new DomainError(
         'INVALID_CREDENTIAL',
         "Accès logiciel refusé : identifiant d'accès inconnu, invalide ou révoqué.",
