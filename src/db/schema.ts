@@ -32,6 +32,7 @@ export interface Schema {
   patient_journal_heads: PatientJournalHeadTable;
   eprescriptions: EPrescriptionTable;
   health_documents: HealthDocumentTable;
+  inbound_mail: InboundMailTable;
 }
 
 export interface PharmacyTable {
@@ -371,4 +372,28 @@ export interface HealthDocumentTable {
   /** The text the PDF is generated from. */
   body: string;
   created_at: string;
+}
+
+/** A message the SMTP listener accepted from another operator (src/gateway/spool.ts). */
+export interface InboundMailTable {
+  id: string;
+  received_at: string;
+  /** `received`: spooled, not yet turned into a conversation. */
+  state: string;
+  /** The SMTP session's id (the audit records' request id `smtp:<id>`). */
+  session_id: string;
+  /** The operator domain the peer was authenticated for. */
+  peer_domain: string;
+  peer_address: string;
+  /** SHA-256 of the peer's client certificate, colon-separated hex. */
+  peer_fingerprint: string;
+  tls_protocol: string;
+  tls_cipher: string;
+  /** MAIL FROM ('' for the null sender). */
+  mail_from: string;
+  /** RCPT TO, a JSON array of addresses. */
+  rcpt_to: string;
+  /** The raw message (RFC 5322, as received) in the blob store. */
+  blob_sha256: string;
+  size: number;
 }
