@@ -391,9 +391,12 @@ export interface InboundMailTable {
   tls_cipher: string;
   /** MAIL FROM ('' for the null sender). */
   mail_from: string;
-  /** RCPT TO, a JSON array of addresses. */
+  /** RCPT TO, a JSON array of `{address, notify, orcpt}` (src/gateway/delivery.ts). */
   rcpt_to: string;
-  /** The raw message (RFC 5322, as received) in the blob store. */
+  /** MAIL FROM's ENVID and RET (RFC 3461), null when not given. */
+  dsn_envid: string | null;
+  dsn_ret: string | null;
+  /** The raw message (RFC 5322, as received, after our Received header) in the blob store. */
   blob_sha256: string;
   size: number;
 }

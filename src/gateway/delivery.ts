@@ -7,7 +7,8 @@ import type { Readable } from 'node:stream';
  * temporary (4xx: the sender retries) or permanent (5xx) and why. Any other error is treated as
  * temporary (451 4.3.0): nothing is acknowledged that was not committed.
  *
- * The stream ends with the message (dot-unstuffed, without the final `.`); it fails with an
+ * The stream holds our `Received:` header then the message (dot-unstuffed, without the final
+ * `.`), as it arrives; it fails with an
  * SmtpRefusal MESSAGE_TOO_LARGE when the message goes over the listener's size limit, and with
  * another error when the peer leaves mid-message: an implementation must not commit then.
  */
@@ -21,12 +22,22 @@ export interface InboundEnvelope {
   /** MAIL FROM, lower-cased domain; '' for the null sender (bounces, DSNs). */
   mailFrom: string;
   /** RCPT TO, each on a hosted domain and known (checked at RCPT time). */
-  rcptTo: string[];
+  rcptTo: InboundRecipient[];
+  /** MAIL FROM's DSN parameters (RFC 3461): whoever sends a DSN for this message needs them. */
+  dsn: { envid: string | null; ret: 'FULL' | 'HDRS' | null };
   /** The operator domain the peer was authenticated for (see peer.ts). */
   peerDomain: string;
   /** The peer's IP address. */
   peerAddress: string;
   tls: InboundTls;
+}
+
+export interface InboundRecipient {
+  address: string;
+  /** RCPT's NOTIFY (NEVER, or SUCCESS/FAILURE/DELAY), null when not given. */
+  notify: string[] | null;
+  /** RCPT's ORCPT, as received. */
+  orcpt: string | null;
 }
 
 export interface InboundTls {

@@ -49,6 +49,7 @@ export function createInboundGateway(
     recipients: createRecipientPolicy({ db: app.store.db, hostedDomains: app.config.gateway.hostedDomains }),
     delivery,
     audit: app.audit,
+    clock: app.clock,
     logger,
     onSessionClosed: options.onSessionClosed,
   });

@@ -227,8 +227,14 @@ describe('the inbound listener, accepting', () => {
   test('an accepted message is in the spool when 250 comes, and stays there across a restart', async () => {
     const before = await gateway.inboundCount();
     const { client } = await secureSession(gateway, gateway.pki.operatorA);
-    assert.equal((await client.command('MAIL FROM:<secretariat@operateur-a.test>')).code, 250);
-    assert.equal((await client.command(`RCPT TO:<${MAILBOX}>`)).code, 250);
+    assert.equal(
+      (await client.command('MAIL FROM:<secretariat@operateur-a.test> RET=HDRS ENVID=ENV-42')).code,
+      250,
+    );
+    assert.equal(
+      (await client.command(`RCPT TO:<${MAILBOX}> NOTIFY=FAILURE,DELAY ORCPT=rfc822;${MAILBOX}`)).code,
+      250,
+    );
     assert.equal((await client.command(`RCPT TO:<${PATIENT}>`)).code, 250);
     const data = await client.data(MESSAGE);
     await client.quit();
@@ -243,12 +249,29 @@ describe('the inbound listener, accepting', () => {
       .executeTakeFirstOrThrow();
     assert.equal(await gateway.inboundCount(), before + 1);
     assert.deepEqual(
-      [row.state, row.peer_domain, row.mail_from, JSON.parse(row.rcpt_to)],
-      ['received', 'operateur-a.test', 'secretariat@operateur-a.test', [MAILBOX, PATIENT]],
+      [row.state, row.peer_domain, row.mail_from, JSON.parse(row.rcpt_to), row.dsn_envid, row.dsn_ret],
+      [
+        'received',
+        'operateur-a.test',
+        'secretariat@operateur-a.test',
+        [
+          { address: MAILBOX, notify: ['FAILURE', 'DELAY'], orcpt: `rfc822;${MAILBOX}` },
+          { address: PATIENT, notify: null, orcpt: null },
+        ],
+        'ENV-42',
+        'HDRS',
+      ],
     );
     assert.match(row.tls_protocol, /^TLSv1\.[23]$/);
     const stored = (await gateway.blobs.get(row.blob_sha256)).toString('latin1');
-    assert.equal(stored, MESSAGE); // dot-unstuffed, as sent
+    // Our trace header, then the message dot-unstuffed, as sent.
+    const [received, rest] = [stored.slice(0, stored.length - MESSAGE.length), stored.slice(-MESSAGE.length)];
+    assert.equal(rest, MESSAGE);
+    assert.match(
+      received,
+      /^Received: from client\.operateur-a\.test \(\[127\.0\.0\.1\]\)\r\n\tby mx\.officine\.test \(Officine MSS\) with ESMTPS id \w+\r\n\t\(version=TLSv1\.[23] cipher=[\w-]+\);\r\n\t\w{3}, \d{2} \w{3} \d{4} [\d:]{8} \+0000\r\n$/,
+    );
+    assert.ok(!received.includes('pharmacie-du-marche') && !received.includes('1750375123005'));
     const accept = (await gateway.auditActions()).find((r) => r.action === 'smtp.accept' && r.target === id);
     assert.deepEqual(accept?.on_behalf_of, 'operateur-a.test');
 
@@ -258,7 +281,7 @@ describe('the inbound listener, accepting', () => {
       .select('blob_sha256')
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
-    assert.equal((await gateway.blobs.get(again.blob_sha256)).toString('latin1'), MESSAGE);
+    assert.equal((await gateway.blobs.get(again.blob_sha256)).toString('latin1'), stored);
   });
 
   test('swaks with a valid certificate: 250 2.6.0, and the session is audited as a success', async () => {
@@ -326,6 +349,38 @@ describe('the inbound listener, faults and limits', () => {
       assert.equal(second.greeting.code, 421);
       assert.match(second.greeting.raw, /^421 Trop de connexions/);
       await first.client.quit();
+    } finally {
+      await gateway.dispose();
+    }
+  });
+
+  test('recipients per message: 452 4.5.3 beyond the limit; connections: 421 beyond the limit', async () => {
+    const gateway = await startInboundGateway({ limits: { maxRecipients: 2, maxConnections: 2 } });
+    try {
+      const { client } = await secureSession(gateway, gateway.pki.operatorA);
+      assert.equal((await client.command('MAIL FROM:<secretariat@operateur-a.test>')).code, 250);
+      assert.equal((await client.command(`RCPT TO:<${MAILBOX}>`)).code, 250);
+      assert.equal((await client.command(`RCPT TO:<${PATIENT}>`)).code, 250);
+      const third = await client.command(`RCPT TO:<${nirFrom('2800175123456')}@patient.mssante.fr>`);
+      assert.deepEqual([third.code, third.enhanced], [452, '4.5.3']);
+      const second = await SmtpTestClient.connect(gateway.port);
+      const over = await SmtpTestClient.connect(gateway.port);
+      assert.deepEqual([second.greeting.code, over.greeting.code], [220, 421]);
+      await second.client.quit();
+      await client.quit();
+    } finally {
+      await gateway.dispose();
+    }
+  });
+
+  test('an idle connection is closed with 421', async () => {
+    const gateway = await startInboundGateway({ limits: { idleTimeoutMs: 300 } });
+    try {
+      const { client, greeting } = await SmtpTestClient.connect(gateway.port);
+      assert.equal(greeting.code, 220);
+      const timeout = await client.read(); // sent nothing: the listener speaks first, then hangs up
+      assert.equal(timeout.code, 421);
+      assert.equal((await client.read()).code, 0);
     } finally {
       await gateway.dispose();
     }

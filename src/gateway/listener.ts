@@ -1,16 +1,17 @@
 import fs from 'node:fs';
 import type net from 'node:net';
-import { PassThrough } from 'node:stream';
 import type tls from 'node:tls';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
-import type { AuditResult, AuditTrail } from '../audit/trail.ts';
+import type { AuditTrail } from '../audit/trail.ts';
 import type { Logger } from '../logger.ts';
-import { auditDomain } from './audit.ts';
+import type { Clock } from '../time/clock.ts';
 import type { SmtpInConfig } from './config.ts';
 import type { DeliveryPort } from './delivery.ts';
+import { incomingMessage, receivedHeader } from './incoming-message.ts';
 import { authenticatedDomain, certificateNames, untrustedReason } from './peer.ts';
 import type { RecipientPolicy } from './recipients.ts';
-import { SmtpRefusal, smtpError } from './replies.ts';
+import { SmtpRefusal } from './replies.ts';
+import { SessionBook, type SessionSummary } from './sessions.ts';
 import { GatewaySmtpServer } from './smtp-hooks.ts';
 import type { Whitelist, WhitelistReload } from './whitelist.ts';
 
@@ -32,6 +33,7 @@ export interface InboundListenerOptions {
   recipients: RecipientPolicy;
   delivery: DeliveryPort;
   audit: AuditTrail;
+  clock: Clock;
   logger?: Logger | undefined;
   /** Called once a session's end is audited and logged (tests wait on it). */
   onSessionClosed?: (summary: SessionSummary) => void;
@@ -46,105 +48,16 @@ export interface InboundListener {
   close(): Promise<void>;
 }
 
-export interface SessionSummary {
-  sessionId: string;
-  tls: boolean;
-  authenticated: boolean;
-  peerDomain: string | null;
-  fingerprint: string | null;
-  /** Ids of the messages accepted (spooled). */
-  accepted: string[];
-  /** Refusal codes, in order. */
-  refusals: string[];
-}
-
-interface SessionState {
-  address: string;
-  tls: boolean;
-  names: string[];
-  fingerprint: string | null;
-  protocol: string;
-  authenticated: boolean;
-  domain: string | null;
-  accepted: string[];
-  refusals: string[];
-}
-
 export function createInboundListener(options: InboundListenerOptions): InboundListener {
-  const { config, whitelist, recipients, delivery, audit, logger } = options;
+  const { config, whitelist, recipients, delivery, audit, clock, logger } = options;
   const limits = config.limits;
-  const sessions = new Map<string, SessionState>();
-  const perPeer = new Map<string, number>();
+  const book = new SessionBook(audit, logger);
   let server: GatewaySmtpServer | null = null;
 
-  const log = (fields: Record<string, unknown>, message: string) => logger?.info({ smtp: fields }, message);
-  const record = async (
-    sessionId: string,
-    state: SessionState | undefined,
-    entry: { action: string; result: AuditResult; reason?: string | undefined },
-  ) => {
-    try {
-      await audit.record({
-        actor: { kind: 'anonymous' },
-        onBehalfOf: auditDomain(state?.domain ?? null),
-        action: entry.action,
-        target: state?.fingerprint ?? null,
-        requestId: `smtp:${sessionId}`,
-        result: entry.result,
-        reason: entry.reason ?? null,
-      });
-    } catch (error) {
-      logger?.warn(
-        { smtp: { session: sessionId, action: entry.action, error: (error as Error).name } },
-        'smtp audit failed',
-      );
-    }
-  };
-  /**
-   * Logs a refusal and gives smtp-server the error to answer with. Refusals of an authenticated
-   * peer are audited (`smtp.refuse`); the others only end up in the session's record, so that
-   * anyone able to open a connection cannot make the audit trail grow by more than one record
-   * per TLS handshake.
-   */
-  const refuse = async (session: SMTPServerSession, error: unknown) => {
-    const refusal = error instanceof SmtpRefusal ? error : new SmtpRefusal('TEMPORARY_FAILURE');
-    if (!(error instanceof SmtpRefusal))
-      logger?.warn({ smtp: { session: session.id, error: (error as Error)?.name } }, 'smtp fault');
-    const state = sessions.get(session.id);
-    state?.refusals.push(refusal.code);
-    log(
-      {
-        session: session.id,
-        refusal: refusal.code,
-        reply: refusal.reply.code,
-        peerDomain: state?.domain ?? null,
-        fingerprint: state?.fingerprint ?? null,
-      },
-      'smtp refusal',
-    );
-    if (state?.authenticated) {
-      const result = refusal.temporary ? 'failure' : 'denied';
-      await record(session.id, state, { action: 'smtp.refuse', result, reason: refusal.code });
-    }
-    return smtpError(refusal);
-  };
+  const refuse = (session: SMTPServerSession, error: unknown) => book.refuse(session.id, error);
 
   const onConnect = (session: SMTPServerSession, callback: (error?: Error | null) => void) => {
-    const address = session.remoteAddress;
-    const count = (perPeer.get(address) ?? 0) + 1;
-    perPeer.set(address, count);
-    sessions.set(session.id, {
-      address,
-      tls: false,
-      names: [],
-      fingerprint: null,
-      protocol: '',
-      authenticated: false,
-      domain: null,
-      accepted: [],
-      refusals: [],
-    });
-    if (count > limits.maxConnectionsPerPeer) {
+    if (book.open(session.id, session.remoteAddress) > limits.maxConnectionsPerPeer) {
       void refuse(session, new SmtpRefusal('TOO_MANY_CONNECTIONS_FROM_PEER')).then(callback);
       return;
     }
@@ -156,7 +69,7 @@ export function createInboundListener(options: InboundListenerOptions): InboundL
     session: SMTPServerSession,
     callback: (error?: Error | null) => void,
   ) => {
-    const state = sessions.get(session.id);
+    const state = book.get(session.id);
     const secure = socket as tls.TLSSocket;
     if (!state) return callback(new Error('4.3.0 Session inconnue'));
     state.tls = true;
@@ -174,7 +87,7 @@ export function createInboundListener(options: InboundListenerOptions): InboundL
       return;
     }
     state.authenticated = true;
-    log(
+    book.log(
       { session: session.id, fingerprint: state.fingerprint, protocol: state.protocol },
       'smtp peer authenticated',
     );
@@ -186,7 +99,7 @@ export function createInboundListener(options: InboundListenerOptions): InboundL
     session: SMTPServerSession,
     callback: (error?: Error | null) => void,
   ) => {
-    const state = sessions.get(session.id);
+    const state = book.get(session.id);
     const decide = () => {
       if (!session.secure || !state?.authenticated) throw new SmtpRefusal('STARTTLS_REQUIRED');
       if (whitelist.loadedAt() === null) throw new SmtpRefusal('WHITELIST_UNAVAILABLE');
@@ -216,87 +129,62 @@ export function createInboundListener(options: InboundListenerOptions): InboundL
     session: SMTPServerSession,
     callback: (error?: Error | null, message?: string) => void,
   ) => {
-    const state = sessions.get(session.id);
-    const message = new PassThrough();
-    let size = 0;
-    const onChunk = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limits.maxMessageBytes) {
-        stream.off('data', onChunk);
-        message.destroy(new SmtpRefusal('MESSAGE_TOO_LARGE', `limite ${limits.maxMessageBytes} octets`));
-        stream.resume(); // read the rest, unstored, so that the reply can be sent
-      } else if (!message.write(chunk)) {
-        stream.pause();
-        message.once('drain', () => stream.resume());
-      }
+    const state = book.get(session.id);
+    const tlsInfo = {
+      protocol: state?.protocol ?? '',
+      cipher: session.tlsOptions ? session.tlsOptions.name : '',
     };
-    stream.on('data', onChunk);
-    stream.once('end', () => {
-      if (!message.destroyed) message.end();
+    const incoming = incomingMessage(stream, {
+      maxBytes: limits.maxMessageBytes,
+      received: receivedHeader({
+        helo: session.hostNameAppearsAs,
+        peerAddress: session.remoteAddress,
+        name: config.name,
+        sessionId: session.id,
+        ...tlsInfo,
+        at: clock.now(),
+      }),
     });
-    stream.once('error', (error) => message.destroy(error));
-    const envelope = session.envelope;
-    const tlsSocketInfo = session.tlsOptions;
+    const { mailFrom, rcptTo, dsn } = session.envelope;
+    const ret = dsn?.ret === 'FULL' || dsn?.ret === 'HDRS' ? dsn.ret : null;
     delivery
       .deliver(
         {
           sessionId: session.id,
-          mailFrom: envelope.mailFrom ? envelope.mailFrom.address : '',
-          rcptTo: envelope.rcptTo.map((r) => r.address),
+          mailFrom: mailFrom ? mailFrom.address : '',
+          rcptTo: rcptTo.map((r) => ({
+            address: r.address,
+            notify: r.dsn?.notify ?? null,
+            orcpt: r.dsn?.orcpt ?? null,
+          })),
+          dsn: { envid: dsn?.envid ?? null, ret },
           peerDomain: state?.domain ?? '',
           peerAddress: session.remoteAddress,
-          tls: {
-            protocol: state?.protocol ?? '',
-            cipher: tlsSocketInfo ? tlsSocketInfo.name : '',
-            fingerprint: state?.fingerprint ?? '',
-            certificateNames: state?.names ?? [],
-          },
+          tls: { ...tlsInfo, fingerprint: state?.fingerprint ?? '', certificateNames: state?.names ?? [] },
         },
-        message,
+        incoming.message,
       )
       .then(
         (receipt) => {
           state?.accepted.push(receipt.id);
-          log(
+          const size = incoming.size();
+          book.log(
             { session: session.id, accepted: receipt.id, size, peerDomain: state?.domain ?? null },
             'smtp message accepted',
           );
           callback(null, `Message enregistre sous ${receipt.id}`);
         },
         async (error) => {
-          stream.off('data', onChunk);
-          stream.resume();
+          incoming.discard();
           callback(await refuse(session, error));
         },
       );
   };
 
   const onClose = (session: SMTPServerSession) => {
-    const state = sessions.get(session.id);
-    if (!state) return;
-    sessions.delete(session.id);
-    const left = (perPeer.get(state.address) ?? 1) - 1;
-    if (left > 0) perPeer.set(state.address, left);
-    else perPeer.delete(state.address);
-    const summary: SessionSummary = {
-      sessionId: session.id,
-      tls: state.tls,
-      authenticated: state.authenticated,
-      peerDomain: state.domain,
-      fingerprint: state.fingerprint,
-      accepted: state.accepted,
-      refusals: state.refusals,
-    };
-    log({ session: session.id, ...summary, sessionId: undefined }, 'smtp session closed');
-    // Sessions that never reached TLS (scans, probes) are logged only.
-    const audited = state.tls
-      ? record(session.id, state, {
-          action: 'smtp.session',
-          result: state.authenticated ? 'success' : 'denied',
-          reason: state.authenticated ? undefined : state.refusals.at(-1),
-        })
-      : Promise.resolve();
-    void audited.then(() => options.onSessionClosed?.(summary));
+    void book.close(session.id).then((summary) => {
+      if (summary) options.onSessionClosed?.(summary);
+    });
   };
 
   return {
@@ -348,7 +236,7 @@ export function createInboundListener(options: InboundListenerOptions): InboundL
         });
       });
       const bound = instance.server.address() as net.AddressInfo;
-      log({ host: bound.address, port: bound.port, tls: config.tls }, 'smtp listener started');
+      book.log({ host: bound.address, port: bound.port, tls: config.tls }, 'smtp listener started');
       return { host: bound.address, port: bound.port };
     },
     reloadWhitelist: () => whitelist.reload(),

@@ -29,7 +29,8 @@ after(async () => {
 const envelope: InboundEnvelope = {
   sessionId: 'testsession00001',
   mailFrom: 'secretariat@operateur-a.test',
-  rcptTo: ['pharmacie-du-marche@pharmacie.mssante.fr'],
+  rcptTo: [{ address: 'pharmacie-du-marche@pharmacie.mssante.fr', notify: ['FAILURE'], orcpt: null }],
+  dsn: { envid: 'ENV-1', ret: 'HDRS' },
   peerDomain: 'operateur-a.test',
   peerAddress: '127.0.0.1',
   tls: {

@@ -58,6 +58,8 @@ export function createSpoolDelivery(options: SpoolDeliveryOptions): DeliveryPort
               tls_cipher: envelope.tls.cipher,
               mail_from: envelope.mailFrom,
               rcpt_to: JSON.stringify(envelope.rcptTo),
+              dsn_envid: envelope.dsn.envid,
+              dsn_ret: envelope.dsn.ret,
               blob_sha256: blob.sha256,
               size: blob.size,
             })

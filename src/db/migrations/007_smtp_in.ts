@@ -24,6 +24,8 @@ export function smtpIn(engine: Engine): Migration {
         .addColumn('tls_cipher', 'text', (c) => c.notNull())
         .addColumn('mail_from', 'text', (c) => c.notNull())
         .addColumn('rcpt_to', 'text', (c) => c.notNull())
+        .addColumn('dsn_envid', 'text')
+        .addColumn('dsn_ret', 'text')
         .addColumn('blob_sha256', 'text', (c) => c.notNull())
         .addColumn('size', 'integer', (c) => c.notNull())
         .execute();
