@@ -99,6 +99,7 @@ const envSchema = z.object({
   SMTP_IN_CERT_FILE: z.string().min(1).optional(),
   SMTP_IN_KEY_FILE: z.string().min(1).optional(),
   SMTP_IN_CA_FILE: z.string().min(1).optional(),
+  SMTP_IN_CRL_FILE: z.string().min(1).optional(),
   SMTP_IN_WHITELIST: z.string().min(1).optional(),
   SMTP_IN_WHITELIST_MINUTES: z.coerce
     .number()

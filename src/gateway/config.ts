@@ -24,6 +24,11 @@ export interface SmtpInConfig {
   keyFile: string;
   /** PEM: the trust anchors client certificates must chain to (IGC-Santé in production). */
   caFile: string;
+  /**
+   * PEM: certificate revocation lists, one for every CA of the chains (a chain whose CA has no CRL
+   * here is refused); re-read with the whitelist. null: revocation is not checked.
+   */
+  crlFile: string | null;
   /** The national whitelist: a file or an http(s) URL, reloaded every `reloadMinutes`. */
   whitelist: { source: string; reloadMinutes: number };
   limits: SmtpInLimits;
@@ -38,6 +43,7 @@ export interface SmtpInEnv {
   SMTP_IN_CERT_FILE?: string | undefined;
   SMTP_IN_KEY_FILE?: string | undefined;
   SMTP_IN_CA_FILE?: string | undefined;
+  SMTP_IN_CRL_FILE?: string | undefined;
   SMTP_IN_WHITELIST?: string | undefined;
   SMTP_IN_WHITELIST_MINUTES: number;
   SMTP_IN_MAX_MESSAGE_MB: number;
@@ -81,6 +87,7 @@ export function gatewayConfig(
         certFile: e.SMTP_IN_CERT_FILE as string,
         keyFile: e.SMTP_IN_KEY_FILE as string,
         caFile: e.SMTP_IN_CA_FILE as string,
+        crlFile: e.SMTP_IN_CRL_FILE ?? null,
         whitelist: {
           source: e.SMTP_IN_WHITELIST as string,
           reloadMinutes: e.SMTP_IN_WHITELIST_MINUTES,

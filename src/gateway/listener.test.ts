@@ -386,6 +386,31 @@ describe('the inbound listener, faults and limits', () => {
     }
   });
 
+  test('with CRLs, a revoked certificate is refused (535 5.7.8) and a bad CRL file keeps the last good', async () => {
+    const gateway = await startInboundGateway({ crl: true });
+    const crls = fs.readFileSync(gateway.pki.crls);
+    try {
+      const revoked = await secureSession(gateway, gateway.pki.revoked);
+      await assertRefused(gateway, revoked.ehlo, 535, '5.7.8');
+      assert.match(revoked.ehlo.lines[0] ?? '', /certificat revoque, CERT_REVOKED/);
+      const valid = await secureSession(gateway, gateway.pki.operatorA);
+      assert.equal((await valid.client.command('MAIL FROM:<secretariat@operateur-a.test>')).code, 250);
+      await valid.client.quit();
+      fs.writeFileSync(gateway.pki.crls, '-----BEGIN X509 CRL-----\nnope\n-----END X509 CRL-----\n');
+      assert.equal(gateway.listener.reloadCrl(), false);
+      const still = await secureSession(gateway, gateway.pki.revoked);
+      assert.deepEqual([still.ehlo.code, still.ehlo.enhanced], [535, '5.7.8']);
+      fs.writeFileSync(gateway.pki.crls, crls);
+      assert.equal(gateway.listener.reloadCrl(), true);
+      const after = await secureSession(gateway, gateway.pki.operatorA);
+      assert.equal(after.ehlo.code, 250);
+      await after.client.quit();
+    } finally {
+      fs.writeFileSync(gateway.pki.crls, crls);
+      await gateway.dispose();
+    }
+  });
+
   test('implicit TLS: the certificate is checked from the first byte', async () => {
     const gateway = await startInboundGateway({ tls: 'implicit' });
     try {

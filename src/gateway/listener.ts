@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type net from 'node:net';
-import type tls from 'node:tls';
+import tls from 'node:tls';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { AuditTrail } from '../audit/trail.ts';
 import type { Logger } from '../logger.ts';
@@ -44,6 +44,11 @@ export interface InboundListener {
   start(): Promise<{ host: string; port: number }>;
   /** Reloads the whitelist now (it also reloads on its timer); a failure keeps the list in use. */
   reloadWhitelist(): Promise<WhitelistReload>;
+  /**
+   * Reads SMTP_IN_CRL_FILE again (also done with every whitelist reload); false, keeping the
+   * CRLs in use, when it cannot be read or parsed or when there is none.
+   */
+  reloadCrl(): boolean;
   /** Stops listening; sessions in progress get `closeTimeoutMs`, then 421. */
   close(): Promise<void>;
 }
@@ -53,6 +58,30 @@ export function createInboundListener(options: InboundListenerOptions): InboundL
   const limits = config.limits;
   const book = new SessionBook(audit, logger);
   let server: GatewaySmtpServer | null = null;
+  let crlTimer: NodeJS.Timeout | null = null;
+  const tlsFiles = () => ({
+    key: fs.readFileSync(config.keyFile),
+    cert: fs.readFileSync(config.certFile),
+    ca: fs.readFileSync(config.caFile),
+    ...(config.crlFile ? { crl: pemBlocks(fs.readFileSync(config.crlFile, 'utf8'), 'X509 CRL') } : {}),
+  });
+  const reloadCrl = (): boolean => {
+    if (!config.crlFile || !server) return false;
+    try {
+      const files = tlsFiles();
+      // Parsed apart first: smtp-server's update would leave no context at all on a bad file.
+      tls.createSecureContext(files);
+      server.updateSecureContext({ crl: files.crl });
+      book.log({ crl: 'reloaded' }, 'smtp certificate revocation lists reloaded');
+      return true;
+    } catch (error) {
+      logger?.warn(
+        { smtp: { crl: (error as Error).name } },
+        'smtp revocation lists unreadable, keeping those in use',
+      );
+      return false;
+    }
+  };
 
   const refuse = (session: SMTPServerSession, error: unknown) => book.refuse(session.id, error);
 
@@ -197,9 +226,7 @@ export function createInboundListener(options: InboundListenerOptions): InboundL
           secure: config.tls === 'implicit',
           name: config.name,
           banner: 'Officine MSS',
-          key: fs.readFileSync(config.keyFile),
-          cert: fs.readFileSync(config.certFile),
-          ca: fs.readFileSync(config.caFile),
+          ...tlsFiles(),
           requestCert: true,
           // Judged in onSecure, so that the peer is told why (smtp-server would just hang up).
           rejectUnauthorized: false,
@@ -235,16 +262,30 @@ export function createInboundListener(options: InboundListenerOptions): InboundL
           resolve();
         });
       });
+      if (config.crlFile) {
+        crlTimer = setInterval(reloadCrl, config.whitelist.reloadMinutes * 60_000);
+        crlTimer.unref();
+      }
       const bound = instance.server.address() as net.AddressInfo;
       book.log({ host: bound.address, port: bound.port, tls: config.tls }, 'smtp listener started');
       return { host: bound.address, port: bound.port };
     },
     reloadWhitelist: () => whitelist.reload(),
+    reloadCrl,
     async close() {
       whitelist.stop();
+      if (crlTimer) clearInterval(crlTimer);
+      crlTimer = null;
       const instance = server;
       server = null;
       if (instance) await new Promise<void>((resolve) => instance.close(() => resolve()));
     },
   };
+}
+
+/** Each PEM block of a kind: Node reads one CRL per entry, so a file of several is split. */
+function pemBlocks(text: string, kind: string): string[] {
+  const blocks = text.match(new RegExp(`-----BEGIN ${kind}-----[\\s\\S]+?-----END ${kind}-----`, 'g'));
+  if (!blocks) throw new Error(`no ${kind} in the file`);
+  return blocks;
 }

@@ -99,6 +99,8 @@ export function untrustedReason(code: string | null | undefined): string {
     CERT_HAS_EXPIRED: 'certificat expire',
     CERT_NOT_YET_VALID: 'certificat pas encore valide',
     CERT_REVOKED: 'certificat revoque',
+    UNABLE_TO_GET_CRL: 'liste de revocation absente',
+    CRL_HAS_EXPIRED: 'liste de revocation perimee',
     CERT_SIGNATURE_FAILURE: 'signature invalide',
     INVALID_PURPOSE: 'usage du certificat non autorise',
   };

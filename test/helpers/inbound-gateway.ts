@@ -62,6 +62,8 @@ export interface InboundGatewayFixture {
 
 export async function startInboundGateway(
   options: {
+    /** Check revocation with the test PKI's CRLs. */
+    crl?: boolean;
     limits?: Partial<SmtpInLimits>;
     tls?: 'starttls' | 'implicit';
     delivery?: DeliveryPort;
@@ -96,6 +98,7 @@ export async function startInboundGateway(
     certFile: pki.server.cert,
     keyFile: pki.server.key,
     caFile: pki.trustBundle,
+    crlFile: options.crl ? pki.crls : null,
     whitelist: { source: whitelistFile, reloadMinutes: 60 },
     limits: { ...DEFAULT_SMTP_IN_LIMITS, ...options.limits },
   };

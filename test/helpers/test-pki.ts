@@ -39,9 +39,13 @@ export interface TestPki {
   offList: TestIdentity;
   /** SAN DNS `operateur-a.test`, issued by the rogue root. */
   rogue: TestIdentity;
+  /** SAN DNS `operateur-a.test`, chains to the root, revoked by the intermediate. */
+  revoked: TestIdentity;
+  /** The CRLs of the root (empty) and of the intermediate (listing `revoked`), in one PEM file. */
+  crls: string;
 }
 
-const VERSION = 'v2';
+const VERSION = 'v3';
 
 export function testPki(): TestPki {
   const dir = path.join(os.tmpdir(), `officine-test-pki-${VERSION}-${process.ppid}`);
@@ -74,6 +78,8 @@ function layout(dir: string): TestPki {
     operatorBCnOnly: identity('operator-b'),
     offList: identity('off-list'),
     rogue: identity('rogue-client'),
+    revoked: identity('revoked'),
+    crls: path.join(dir, 'crls.pem'),
   };
 }
 
@@ -161,6 +167,32 @@ function generate(dir: string): void {
     path.join(dir, 'trust.pem'),
     fs.readFileSync(path.join(dir, 'root.crt'), 'utf8') +
       fs.readFileSync(path.join(dir, 'organisations.crt'), 'utf8'),
+  );
+
+  sign(
+    'revoked',
+    'organisations',
+    '/O=Operateur A/CN=operateur-a.test',
+    leaf('clientAuth', ['operateur-a.test']),
+  );
+  chain('revoked', 'organisations');
+  const crl = (ca: string, revoke: string[]) => {
+    fs.writeFileSync(
+      path.join(dir, `${ca}.cnf`),
+      `[ca]\ndefault_ca = own\n[own]\ndatabase = ${ca}.index\ncrlnumber = ${ca}.crlnumber\ndefault_md = sha256\ndefault_crl_days = 30\n`,
+    );
+    fs.writeFileSync(path.join(dir, `${ca}.index`), '');
+    fs.writeFileSync(path.join(dir, `${ca}.crlnumber`), '01\n');
+    const caArgs = ['-config', `${ca}.cnf`, '-keyfile', `${ca}.key`, '-cert', `${ca}.crt`];
+    for (const name of revoke) openssl('ca', ...caArgs, '-revoke', `${name}.crt`);
+    openssl('ca', ...caArgs, '-gencrl', '-out', `${ca}.crl`);
+  };
+  crl('root', []);
+  crl('organisations', ['revoked']);
+  fs.writeFileSync(
+    path.join(dir, 'crls.pem'),
+    fs.readFileSync(path.join(dir, 'root.crl'), 'utf8') +
+      fs.readFileSync(path.join(dir, 'organisations.crl'), 'utf8'),
   );
 
   selfSignedRoot('rogue-root', 'Rogue Root');
