@@ -15,6 +15,8 @@ export interface SmtpInLimits {
   idleTimeoutMs: number;
   /** Commands a peer may send before TLS (EHLO, STARTTLS…): one more closes (421 4.7.0). */
   maxCommandsBeforeTls: number;
+  /** Refusals in one session (unknown recipients…): one more closes the connection (421 4.7.0). */
+  maxRefusalsPerSession: number;
   /** How long a stop waits for sessions in progress before closing them (421). */
   closeTimeoutMs: number;
   /** The whitelist document: largest accepted size, longest wait for a URL. */
@@ -29,6 +31,7 @@ export const DEFAULT_SMTP_IN_LIMITS: SmtpInLimits = {
   maxRecipients: 50,
   idleTimeoutMs: 60_000,
   maxCommandsBeforeTls: 5,
+  maxRefusalsPerSession: 20,
   closeTimeoutMs: 10_000,
   whitelistMaxBytes: 10 * 1024 * 1024,
   whitelistTimeoutMs: 30_000,

@@ -195,9 +195,19 @@ describe('the inbound listener, STARTTLS', () => {
     assert.match(relay.lines[0] ?? '', /Relais refuse.*example\.com/);
     for (const reply of [unknown, redList, badNir]) await assertRefused(gateway, reply, 550, '5.1.1');
     assert.deepEqual([patient.code, pharmacy.code], [250, 250]);
-    // No local part reaches the audit trail.
+    // No local part reaches the audit trail or the logs.
     const audit = JSON.stringify(await gateway.auditActions());
-    assert.ok(!audit.includes('inconnue') && !audit.includes('1750375123005'));
+    const logs = gateway.logs.join('');
+    for (const text of [audit, logs])
+      for (const local of [
+        'secretariat',
+        'inconnue',
+        'pharmacie-discrete',
+        '1750375123005',
+        '175037512300599',
+      ])
+        assert.ok(!text.includes(local), local);
+    assert.match(logs, /"refusal":"RELAY_DENIED"/);
   });
 });
 
@@ -368,6 +378,30 @@ describe('the inbound listener, faults and limits', () => {
       assert.deepEqual([second.greeting.code, over.greeting.code], [220, 421]);
       await second.client.quit();
       await client.quit();
+    } finally {
+      await gateway.dispose();
+    }
+  });
+
+  test('refusals per session: one more answers 421 4.7.0 and closes', async () => {
+    const gateway = await startInboundGateway({ limits: { maxRefusalsPerSession: 3 } });
+    try {
+      const { client } = await secureSession(gateway, gateway.pki.operatorA);
+      assert.equal((await client.command('MAIL FROM:<secretariat@operateur-a.test>')).code, 250);
+      for (let i = 0; i < 3; i++)
+        assert.equal((await client.command(`RCPT TO:<inconnue-${i}@pharmacie.mssante.fr>`)).code, 550);
+      const fourth = await client.command('RCPT TO:<inconnue-3@pharmacie.mssante.fr>');
+      assert.deepEqual([fourth.code, fourth.enhanced], [421, '4.7.0']);
+      assert.equal((await client.read()).code, 0);
+      const reasons = (await gateway.auditActions())
+        .filter((r) => r.action === 'smtp.refuse')
+        .map((r) => r.reason);
+      assert.deepEqual(reasons, [
+        'RECIPIENT_UNKNOWN',
+        'RECIPIENT_UNKNOWN',
+        'RECIPIENT_UNKNOWN',
+        'TOO_MANY_REFUSALS',
+      ]);
     } finally {
       await gateway.dispose();
     }

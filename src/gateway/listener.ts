@@ -56,7 +56,7 @@ export interface InboundListener {
 export function createInboundListener(options: InboundListenerOptions): InboundListener {
   const { config, whitelist, recipients, delivery, audit, clock, logger } = options;
   const limits = config.limits;
-  const book = new SessionBook(audit, logger);
+  const book = new SessionBook(audit, logger, limits.maxRefusalsPerSession);
   let server: GatewaySmtpServer | null = null;
   let crlTimer: NodeJS.Timeout | null = null;
   const tlsFiles = () => ({

@@ -15,6 +15,7 @@ export const SMTP_REFUSALS = {
     text: 'Trop de connexions simultanees depuis cette adresse, reessayez plus tard',
   },
   TOO_MANY_COMMANDS_BEFORE_TLS: { code: 421, enhanced: '4.7.0', text: 'Trop de commandes avant STARTTLS' },
+  TOO_MANY_REFUSALS: { code: 421, enhanced: '4.7.0', text: 'Trop de commandes refusees, connexion fermee' },
   STARTTLS_REQUIRED: {
     code: 530,
     enhanced: '5.7.0',

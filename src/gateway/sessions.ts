@@ -42,6 +42,7 @@ export class SessionBook {
   constructor(
     private readonly audit: AuditTrail,
     private readonly logger: Logger | undefined,
+    private readonly maxRefusals: number,
   ) {}
 
   log(fields: Record<string, unknown>, message: string): void {
@@ -74,13 +75,20 @@ export class SessionBook {
    * Logs a refusal and returns the error smtp-server answers with. Refusals of an authenticated
    * peer are audited (`smtp.refuse`); the others only end up in the session's record, so that
    * anyone able to open a connection cannot make the audit trail grow by more than one record
-   * per TLS handshake. Anything but an SmtpRefusal is a fault: 451 4.3.0.
+   * per TLS handshake. Anything but an SmtpRefusal is a fault: 451 4.3.0. Past `maxRefusals`
+   * in a session, the answer is 421 4.7.0 and the connection closes: a peer cannot make the
+   * listener look up (and audit) recipients without end.
    */
   async refuse(sessionId: string, error: unknown): Promise<Error> {
-    const refusal = error instanceof SmtpRefusal ? error : new SmtpRefusal('TEMPORARY_FAILURE');
+    const state = this.#sessions.get(sessionId);
+    const tooMany = (state?.refusals.length ?? 0) >= this.maxRefusals;
+    const refusal = tooMany
+      ? new SmtpRefusal('TOO_MANY_REFUSALS')
+      : error instanceof SmtpRefusal
+        ? error
+        : new SmtpRefusal('TEMPORARY_FAILURE');
     if (!(error instanceof SmtpRefusal))
       this.logger?.warn({ smtp: { session: sessionId, error: (error as Error)?.name } }, 'smtp fault');
-    const state = this.#sessions.get(sessionId);
     state?.refusals.push(refusal.code);
     this.log(
       {

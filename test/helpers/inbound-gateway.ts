@@ -14,6 +14,7 @@ import { createInboundGateway } from '../../src/gateway/inbound.ts';
 import { DEFAULT_SMTP_IN_LIMITS, type SmtpInLimits } from '../../src/gateway/limits.ts';
 import type { InboundListener } from '../../src/gateway/listener.ts';
 import type { SessionSummary } from '../../src/gateway/sessions.ts';
+import { createLogger } from '../../src/logger.ts';
 import { systemClock } from '../../src/time/clock.ts';
 import { orgMailbox, pharmacyRecord } from './pharmacies.ts';
 import { type TestIdentity, type TestPki, testPki } from './test-pki.ts';
@@ -57,6 +58,8 @@ export interface InboundGatewayFixture {
   >;
   blobFiles(): string[];
   blobs: ReturnType<typeof createFileBlobStore>;
+  /** Every line the listener logged (pino JSON, level info and up). */
+  logs: string[];
   dispose(): Promise<void>;
 }
 
@@ -107,8 +110,11 @@ export async function startInboundGateway(
   } as Config;
   const waiters = new Set<{ match: (s: SessionSummary) => boolean; resolve: (s: SessionSummary) => void }>();
   const closed: SessionSummary[] = [];
+  const logs: string[] = [];
+  const logger = createLogger('info', { write: (line: string) => void logs.push(line) });
   const make = () =>
     createInboundGateway({ config, store, blobs, audit, clock: systemClock }, smtpIn, {
+      logger,
       ...(options.delivery ? { delivery: options.delivery } : {}),
       onSessionClosed: (summary) => {
         closed.push(summary);
@@ -168,6 +174,7 @@ export async function startInboundGateway(
           ).filter((f) => /[0-9a-f]{64}$/.test(f))
         : [],
     blobs,
+    logs,
     async dispose() {
       await listener.close();
       await store.dispose();
