@@ -10,7 +10,7 @@ import type { DeliveryPort } from './delivery.ts';
 import { incomingMessage, receivedHeader } from './incoming-message.ts';
 import { authenticatedDomain, certificateNames, untrustedReason } from './peer.ts';
 import type { RecipientPolicy } from './recipients.ts';
-import { SmtpRefusal } from './replies.ts';
+import { SmtpRefusal, smtpError } from './replies.ts';
 import { SessionBook, type SessionSummary } from './sessions.ts';
 import { GatewaySmtpServer } from './smtp-hooks.ts';
 import type { Whitelist, WhitelistReload } from './whitelist.ts';
@@ -100,7 +100,7 @@ export function createInboundListener(options: InboundListenerOptions): InboundL
   ) => {
     const state = book.get(session.id);
     const secure = socket as tls.TLSSocket;
-    if (!state) return callback(new Error('4.3.0 Session inconnue'));
+    if (!state) return callback(smtpError(new SmtpRefusal('TEMPORARY_FAILURE')));
     state.tls = true;
     state.protocol = secure.getProtocol() ?? '';
     const cert = secure.getPeerCertificate();

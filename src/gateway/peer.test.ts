@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { authenticatedDomain, certificateNames, nameCoversDomain, senderDomain } from './peer.ts';
+import { addressDomain, authenticatedDomain, certificateNames, nameCoversDomain } from './peer.ts';
 import { SmtpRefusal } from './replies.ts';
 
 const whitelist = (domains: string[]) => ({
@@ -66,5 +66,5 @@ test('the sending domain: MAIL FROM whitelisted and covered; the null sender tak
     refusalCode(() => authenticatedDomain(['*.other.test'], 'x@a.other.test', list)),
     'SENDER_DOMAIN_NOT_WHITELISTED',
   );
-  assert.equal(senderDomain('a@b@Op.Test.'), 'op.test');
+  assert.equal(addressDomain('a@b@Op.Test.'), 'op.test');
 });

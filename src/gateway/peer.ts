@@ -53,12 +53,12 @@ export function nameCoversDomain(name: string, domain: string): boolean {
   return dot > 0 && domain.slice(dot + 1) === base;
 }
 
-/** MAIL FROM's domain, lower-cased; '' for the null sender. */
-export function senderDomain(mailFrom: string): string {
-  const at = mailFrom.lastIndexOf('@');
+/** An address's domain, lower-cased; '' for the null sender. */
+export function addressDomain(address: string): string {
+  const at = address.lastIndexOf('@');
   return at < 0
     ? ''
-    : mailFrom
+    : address
         .slice(at + 1)
         .toLowerCase()
         .replace(/\.$/, '');
@@ -70,7 +70,7 @@ export function authenticatedDomain(
   mailFrom: string,
   whitelist: WhitelistView,
 ): string {
-  const domain = senderDomain(mailFrom);
+  const domain = addressDomain(mailFrom);
   if (mailFrom === '') {
     const exact = names.filter((n) => !n.startsWith('*.') && whitelist.has(n)).sort();
     if (exact[0]) return exact[0];

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { PATIENT_DOMAIN, parsePatientAddress } from '../identity/patient-address.ts';
-import { senderDomain } from './peer.ts';
+import { addressDomain } from './peer.ts';
 import { SmtpRefusal } from './replies.ts';
 
 /**
@@ -27,7 +27,7 @@ export function createRecipientPolicy(options: {
   const hosted = new Set(options.hostedDomains);
   return {
     async check(address) {
-      const domain = senderDomain(address);
+      const domain = addressDomain(address);
       if (!hosted.has(domain)) throw new SmtpRefusal('RELAY_DENIED', domain || null);
       if (domain === PATIENT_DOMAIN) {
         if (!parsePatientAddress(address).ok) throw new SmtpRefusal('RECIPIENT_UNKNOWN');
