@@ -51,6 +51,7 @@ export function testPki(): TestPki {
   const dir = path.join(os.tmpdir(), `officine-test-pki-${VERSION}-${process.ppid}`);
   const pki = layout(dir);
   if (fs.existsSync(path.join(dir, 'done'))) return pki;
+  removeStale();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'officine-test-pki-work-'));
   generate(work);
   fs.writeFileSync(path.join(work, 'done'), '');
@@ -61,6 +62,20 @@ export function testPki(): TestPki {
     fs.rmSync(work, { recursive: true, force: true });
   }
   return pki;
+}
+
+/** PKIs of earlier runs (a day old or more) are removed when a run makes its own. */
+function removeStale(): void {
+  const dayAgo = Date.now() - 24 * 3_600_000;
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    if (!name.startsWith('officine-test-pki-')) continue;
+    const dir = path.join(os.tmpdir(), name);
+    try {
+      if (fs.statSync(dir).mtimeMs < dayAgo) fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Removed by another run meanwhile.
+    }
+  }
 }
 
 function layout(dir: string): TestPki {
