@@ -39,10 +39,15 @@ async function secureSession(gateway: InboundGatewayFixture, identity: TestIdent
   return { client, ehlo };
 }
 
-/** swaks sends a message to MAILBOX over STARTTLS, presenting `identity`. */
+/** swaks sends a message to MAILBOX over STARTTLS, presenting `identity`, checking our certificate. */
 const swaksOverTls = (gateway: InboundGatewayFixture, identity: TestIdentity) =>
   swaks(gateway.port, [
     '--tls',
+    '--tls-verify',
+    '--tls-ca-path',
+    gateway.pki.rootCa,
+    '--tls-sni',
+    'mx.officine.test',
     '--tls-cert',
     identity.cert,
     '--tls-key',
