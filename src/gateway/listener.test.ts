@@ -355,6 +355,37 @@ describe('the inbound listener, faults and limits', () => {
     }
   });
 
+  // The timeout only keeps a regression (a delivery left waiting forever) from hanging the run.
+  test('a peer that leaves mid-message: the delivery fails and nothing is stored', {
+    timeout: 60_000,
+  }, async () => {
+    let outcome: Promise<unknown> | null = null;
+    let delivering: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      delivering = resolve;
+    });
+    const gateway = await startInboundGateway({
+      onDelivery: (delivery) => {
+        outcome = delivery;
+        delivering();
+      },
+    });
+    try {
+      const { client } = await secureSession(gateway, gateway.pki.operatorA);
+      await client.command('MAIL FROM:<secretariat@operateur-a.test>');
+      await client.command(`RCPT TO:<${MAILBOX}>`);
+      assert.equal((await client.command('DATA')).code, 354);
+      await started;
+      client.write('From: <secretariat@operateur-a.test>\r\nSubject: x\r\n\r\nla moitie'); // no final dot
+      client.destroy();
+      await assert.rejects(outcome as unknown as Promise<unknown>);
+      assert.equal(await gateway.inboundCount(), 0);
+      assert.deepEqual(gateway.blobFiles(), []);
+    } finally {
+      await gateway.dispose();
+    }
+  });
+
   test('connections per peer: one more gets 421 at the greeting', async () => {
     const gateway = await startInboundGateway({ limits: { maxConnectionsPerPeer: 1 } });
     try {

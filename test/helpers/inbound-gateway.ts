@@ -14,6 +14,7 @@ import { createInboundGateway } from '../../src/gateway/inbound.ts';
 import { DEFAULT_SMTP_IN_LIMITS, type SmtpInLimits } from '../../src/gateway/limits.ts';
 import type { InboundListener } from '../../src/gateway/listener.ts';
 import type { SessionSummary } from '../../src/gateway/sessions.ts';
+import { createSpoolDelivery } from '../../src/gateway/spool.ts';
 import { createLogger } from '../../src/logger.ts';
 import { systemClock } from '../../src/time/clock.ts';
 import { orgMailbox, pharmacyRecord } from './pharmacies.ts';
@@ -70,6 +71,8 @@ export async function startInboundGateway(
     limits?: Partial<SmtpInLimits>;
     tls?: 'starttls' | 'implicit';
     delivery?: DeliveryPort;
+    /** Told of every delivery's outcome (the spool's, unless `delivery` is given). */
+    onDelivery?: (outcome: Promise<unknown>) => void;
     whitelist?: string;
   } = {},
 ): Promise<InboundGatewayFixture> {
@@ -115,7 +118,7 @@ export async function startInboundGateway(
   const make = () =>
     createInboundGateway({ config, store, blobs, audit, clock: systemClock }, smtpIn, {
       logger,
-      ...(options.delivery ? { delivery: options.delivery } : {}),
+      ...(options.delivery || options.onDelivery ? { delivery: observed() } : {}),
       onSessionClosed: (summary) => {
         closed.push(summary);
         for (const waiter of waiters)
@@ -125,6 +128,24 @@ export async function startInboundGateway(
           }
       },
     });
+  function observed(): DeliveryPort {
+    const inner =
+      options.delivery ??
+      createSpoolDelivery({
+        store,
+        blobs,
+        audit,
+        clock: systemClock,
+        maxBytes: smtpIn.limits.maxMessageBytes,
+      });
+    return {
+      deliver(envelope, message) {
+        const outcome = inner.deliver(envelope, message);
+        options.onDelivery?.(outcome);
+        return outcome;
+      },
+    };
+  }
   let listener = make();
   let port = (await listener.start()).port;
 

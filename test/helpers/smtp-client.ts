@@ -122,6 +122,16 @@ export class SmtpTestClient {
     return this.read();
   }
 
+  /** Writes bytes as they are (part of a message, say), expecting no reply. */
+  write(text: string): void {
+    this.#socket.write(text);
+  }
+
+  /** Drops the connection without a word, as a crashed peer would. */
+  destroy(): void {
+    this.#socket.destroy();
+  }
+
   async quit(): Promise<void> {
     if (!this.#closed) await this.command('QUIT');
     this.#socket.destroy();
