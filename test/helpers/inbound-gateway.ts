@@ -19,14 +19,15 @@ import { createLogger } from '../../src/logger.ts';
 import { systemClock } from '../../src/time/clock.ts';
 import { orgMailbox, pharmacyRecord } from './pharmacies.ts';
 import { type TestIdentity, type TestPki, testPki } from './test-pki.ts';
-import { openTestStore, type TestStore } from './test-store.ts';
+import type { TestStore } from './test-store.ts';
 import { whitelistXml } from './whitelist-xml.ts';
 
 export { whitelistXml };
 
 /**
- * The inbound listener on a random 127.0.0.1 port over a real test store, blob store and audit
- * trail, with the test PKI and a whitelist file naming `operateur-a.test`, `mail.operateur-a.test`
+ * The inbound listener on a random 127.0.0.1 port over a real test store (the caller's, from
+ * openTestStore, so that the file runs on both engines), blob store and audit trail, with the
+ * test PKI and a whitelist file naming `operateur-a.test`, `mail.operateur-a.test`
  * and `operateur-b.test`. The directory holds one pharmacy with a published ORG mailbox
  * (`MAILBOX`) and one on the liste rouge (`RED_LIST_MAILBOX`).
  */
@@ -65,6 +66,8 @@ export interface InboundGatewayFixture {
 }
 
 export async function startInboundGateway(
+  /** Taken over: disposed with the fixture. */
+  store: TestStore,
   options: {
     /** Check revocation with the test PKI's CRLs. */
     crl?: boolean;
@@ -77,7 +80,6 @@ export async function startInboundGateway(
   } = {},
 ): Promise<InboundGatewayFixture> {
   const pki = testPki();
-  const store = await openTestStore();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'officine-smtp-in-'));
   const whitelistFile = path.join(dataDir, 'listeblanchemssante.xml');
   fs.writeFileSync(
