@@ -10,6 +10,8 @@ import {
 } from './attachments/limits.ts';
 import { decodeChainKey } from './audit/chain-key.ts';
 import { decodePseudonymKey } from './audit/pseudonym-key.ts';
+import { type GatewayConfig, gatewayConfig } from './gateway/config.ts';
+import { DEFAULT_SMTP_IN_LIMITS } from './gateway/limits.ts';
 import { DEFAULT_QUOTAS, type QuotaLimits } from './messaging/limits.ts';
 import { isMessageIdDomain } from './messaging/message-id.ts';
 
@@ -98,6 +100,40 @@ const envSchema = z.object({
   HTTP_KEEP_ALIVE_SECONDS: z.coerce.number().min(0.1).max(3600).default(65),
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).optional(),
   HTTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(100),
+  HOSTED_DOMAINS: z.string().default('patient.mssante.fr,pharmacie.mssante.fr'),
+  SMTP_IN_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SMTP_IN_HOST: z.string().min(1).default('127.0.0.1'),
+  SMTP_IN_TLS: z.enum(['starttls', 'implicit']).default('starttls'),
+  SMTP_IN_NAME: z.string().min(1).optional(),
+  SMTP_IN_CERT_FILE: z.string().min(1).optional(),
+  SMTP_IN_KEY_FILE: z.string().min(1).optional(),
+  SMTP_IN_CA_FILE: z.string().min(1).optional(),
+  SMTP_IN_CRL_FILE: z.string().min(1).optional(),
+  SMTP_IN_WHITELIST: z.string().min(1).optional(),
+  SMTP_IN_WHITELIST_MINUTES: z.coerce
+    .number()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
+  SMTP_IN_MAX_MESSAGE_MB: z.coerce
+    .number()
+    .positive()
+    .max(1024)
+    .default(DEFAULT_SMTP_IN_LIMITS.maxMessageBytes / (1024 * 1024)),
+  SMTP_IN_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(DEFAULT_SMTP_IN_LIMITS.maxConnections),
+  SMTP_IN_MAX_PER_PEER: z.coerce.number().int().min(1).default(DEFAULT_SMTP_IN_LIMITS.maxConnectionsPerPeer),
+  SMTP_IN_MAX_RECIPIENTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(DEFAULT_SMTP_IN_LIMITS.maxRecipients),
+  SMTP_IN_IDLE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(3600)
+    .default(DEFAULT_SMTP_IN_LIMITS.idleTimeoutMs / 1000),
 });
 
 export interface Config {
@@ -135,6 +171,8 @@ export interface Config {
   webDir: string;
   realtime: RealtimeConfig;
   http: HttpLimits;
+  /** The mail gateway: hosted domains, the inbound SMTP listener (src/gateway/config.ts). */
+  gateway: GatewayConfig;
 }
 
 /** Bounds on the HTTP server's sockets (src/http/server.ts, connection-limits.ts, body-rate.ts). */
@@ -204,6 +242,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
+  const messageIdDomainValue = messageIdDomain(e.MESSAGE_ID_DOMAIN, e.PUBLIC_URL);
+  const gateway = gatewayConfig(e, messageIdDomainValue);
+  if (!gateway.ok) throw new ConfigError(gateway.message);
   return {
     dataDir,
     database: parseDatabaseUrl(e.DATABASE_URL, dataDir),
@@ -219,7 +260,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     attachments: attachmentConfig(e.ATTACHMENT_TYPES, e.ATTACHMENT_MAX_FILE_MB),
     attachmentWorkers: e.ATTACHMENT_WORKERS,
     messaging: {
-      messageIdDomain: messageIdDomain(e.MESSAGE_ID_DOMAIN, e.PUBLIC_URL),
+      messageIdDomain: messageIdDomainValue,
       quotas: {
         messagesPerMinute: e.QUOTA_MESSAGES_PER_MINUTE,
         messagesPerDay: e.QUOTA_MESSAGES_PER_DAY,
@@ -243,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConnections: e.HTTP_MAX_CONNECTIONS ?? null,
       maxConnectionsPerAddress: e.HTTP_MAX_CONNECTIONS_PER_IP,
     },
+    gateway: gateway.config,
     auth: {
       oidc: {
         patient: oidcIssuer(e, 'PATIENT'),

@@ -1,5 +1,6 @@
 import { createApp } from '../app.ts';
 import type { Config } from '../config.ts';
+import { createInboundGateway } from '../gateway/inbound.ts';
 import { buildHttpServer } from '../http/server.ts';
 import { createLogger } from '../logger.ts';
 import { ensureDemoData } from './demo.ts';
@@ -29,6 +30,11 @@ export async function runServe(config: Config, output: CliOutput): Promise<void>
   output.out(`  État de santé    ${base}/api/health`);
   output.out(`  Connexion        ${base}/auth/patient/login (patients), ${base}/auth/pro/login (pharmacies)`);
   if (idp) output.out(`  Identité (démo)  ${idp.issuer} — fournisseur d’identité de démonstration`);
+  const smtpIn = config.gateway.smtpIn ? createInboundGateway(app, config.gateway.smtpIn, { logger }) : null;
+  if (smtpIn) {
+    const bound = await smtpIn.start();
+    output.out(`  SMTP entrant     ${bound.host}:${bound.port} (TLS mutuel, liste blanche MSSanté)`);
+  }
   output.out('Ctrl+C pour arrêter.');
 
   let stopping = false;
@@ -36,6 +42,7 @@ export async function runServe(config: Config, output: CliOutput): Promise<void>
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    await smtpIn?.close();
     await server.close(); // ends the event streams first (SHUTDOWN)
     await app.close();
     process.exit(0);

@@ -32,6 +32,7 @@ export interface Schema {
   patient_journal_heads: PatientJournalHeadTable;
   eprescriptions: EPrescriptionTable;
   health_documents: HealthDocumentTable;
+  inbound_mail: InboundMailTable;
 }
 
 export interface PharmacyTable {
@@ -379,4 +380,31 @@ export interface HealthDocumentTable {
   /** The text the PDF is generated from. */
   body: string;
   created_at: string;
+}
+
+/** A message the SMTP listener accepted from another operator (src/gateway/spool.ts). */
+export interface InboundMailTable {
+  id: string;
+  received_at: string;
+  /** `received`: spooled, not yet turned into a conversation. */
+  state: string;
+  /** The SMTP session's id (the audit records' request id `smtp:<id>`). */
+  session_id: string;
+  /** The operator domain the peer was authenticated for. */
+  peer_domain: string;
+  peer_address: string;
+  /** SHA-256 of the peer's client certificate, colon-separated hex. */
+  peer_fingerprint: string;
+  tls_protocol: string;
+  tls_cipher: string;
+  /** MAIL FROM ('' for the null sender). */
+  mail_from: string;
+  /** RCPT TO, a JSON array of `{address, notify, orcpt}` (src/gateway/delivery.ts). */
+  rcpt_to: string;
+  /** MAIL FROM's ENVID and RET (RFC 3461), null when not given. */
+  dsn_envid: string | null;
+  dsn_ret: string | null;
+  /** The raw message (RFC 5322, as received, after our Received header) in the blob store. */
+  blob_sha256: string;
+  size: number;
 }

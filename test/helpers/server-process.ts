@@ -20,7 +20,8 @@ const READY = /^ {2}Accueil {10}(http:\/\/127\.0\.0\.1:\d+)\/$/m;
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 
-export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/** `ready`, when given, must also have been printed (after the home URL) before it resolves. */
+export function startServerProcess(env: Record<string, string>, ready?: RegExp): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
     cwd: root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
@@ -57,11 +58,11 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
     }, START_TIMEOUT_MS);
     const onData = (chunk: string) => {
       text += chunk;
-      const ready = READY.exec(text);
-      if (!ready?.[1] || child.pid === undefined) return;
+      const home = READY.exec(text);
+      if (!home?.[1] || child.pid === undefined || (ready && !ready.test(text))) return;
       clearTimeout(timer);
       const pid = child.pid;
-      resolve({ base: ready[1], pid, output: () => text, stop });
+      resolve({ base: home[1], pid, output: () => text, stop });
     };
     child.stdout.on('data', onData);
     child.once('exit', (code, signal) => {

@@ -7,6 +7,7 @@ import { apiCredentials } from './004_api_credentials.ts';
 import { messaging } from './005_messaging.ts';
 import { blobIndexes } from './006_blob_indexes.ts';
 import { auditKeyedChain } from './007_audit_keyed_chain.ts';
+import { smtpIn } from './008_smtp_in.ts';
 
 /** Versioned migrations, in order. Never edit a released one: add the next. */
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -18,6 +19,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '005_messaging': messaging(engine),
     '006_blob_indexes': blobIndexes(),
     '007_audit_keyed_chain': auditKeyedChain(engine),
+    '008_smtp_in': smtpIn(engine),
   };
   return { getMigrations: async () => migrations };
 }
