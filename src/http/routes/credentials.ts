@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.ts';
 import type { CredentialManager } from '../../auth/api-credentials.ts';
-import { DomainError } from '../../domain-error.ts';
+import { professionalSession } from '../actor.ts';
 import type { ApiRegistry } from '../api-routes.ts';
 
 /**
@@ -27,13 +27,7 @@ const credential = z.object({
 });
 
 function manager(request: FastifyRequest): CredentialManager {
-  const identity = request.auth?.session.identity;
-  if (identity?.population !== 'professional') {
-    throw new DomainError(
-      'AUTH_REQUIRED',
-      'Connectez-vous avec votre carte CPS ou e-CPS pour gérer les accès.',
-    );
-  }
+  const identity = professionalSession(request);
   return { rpps: identity.rpps, memberships: identity.memberships };
 }
 
