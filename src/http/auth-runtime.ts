@@ -1,13 +1,14 @@
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../app.ts';
+import { bundledIdpExposure } from '../auth/bundled-idp/exposure.ts';
 import { type BundledIdp, createBundledIdp, IDP_SCOPES } from '../auth/bundled-idp/provider.ts';
 import { createLoginService, type LoginService } from '../auth/login.ts';
 import { createLoginStateStore } from '../auth/login-states.ts';
 import { createRelyingParty, type IssuerSettings, type RelyingParty } from '../auth/oidc.ts';
 import { createRateLimiter, type RateLimiter } from '../auth/rate-limit.ts';
 import { createSessionStore, type SessionStore } from '../auth/sessions.ts';
-import type { Population } from '../config.ts';
+import { BUNDLED_IDP_OPT_IN, type Population } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { injectFetch } from './inject-fetch.ts';
 
@@ -64,9 +65,25 @@ export function createAuthRuntime(app: App, server: FastifyInstance, logger: Log
   };
   const secure = () => !isLocalHttp(publicUrl());
 
+  // A population without a configured issuer logs in at the bundled, passwordless provider:
+  // only on a loopback address, unless the operator opted in (then said loudly at every start).
+  const bundled = !(config.auth.oidc.patient && config.auth.oidc.professional);
+  if (
+    bundled &&
+    bundledIdpExposure({
+      publicUrl: config.publicUrl,
+      host: config.host,
+      optIn: config.auth.bundledIdpOnPublicUrl,
+    }) === 'public-opted-in'
+  ) {
+    logger.warn(
+      { auth: { bundledIdp: BUNDLED_IDP_OPT_IN, publicUrl: config.publicUrl, host: config.host } },
+      'THE PASSWORDLESS DEMO IDENTITY PROVIDER IS ON A NON-LOOPBACK ADDRESS: anyone who reaches this server can log in as any demo person',
+    );
+  }
+
   const bundledIdp = once(async () => {
-    const { patient, professional } = config.auth.oidc;
-    if (patient && professional) return null;
+    if (!bundled) return null;
     return createBundledIdp({
       env: config.env,
       dataDir: config.dataDir,
