@@ -15,12 +15,9 @@ const STATION = finessFrom('69000002');
 const TITULAIRE = rppsFrom('1000000001');
 const ADJOINT = rppsFrom('1000000002');
 const OTHER_TITULAIRE = rppsFrom('1000000003');
-const titulaire = { rpps: TITULAIRE, memberships: [{ finess: MARKET, role: 'titulaire' as const }] };
-const adjoint = { rpps: ADJOINT, memberships: [{ finess: MARKET, role: 'adjoint' as const }] };
-const otherTitulaire = {
-  rpps: OTHER_TITULAIRE,
-  memberships: [{ finess: STATION, role: 'titulaire' as const }],
-};
+const titulaire = { rpps: TITULAIRE };
+const adjoint = { rpps: ADJOINT };
+const otherTitulaire = { rpps: OTHER_TITULAIRE };
 
 let now = new Date('2026-11-26T10:00:00Z');
 const clock: Clock = { now: () => new Date(now) };
@@ -35,6 +32,16 @@ before(async () => {
     [STATION, 'Pharmacie de la Gare'],
   ] as const) {
     await directory.savePharmacy(pharmacyRecord(finess, name), now.toISOString());
+  }
+  for (const [rpps, finess, role] of [
+    [TITULAIRE, MARKET, 'titulaire'],
+    [ADJOINT, MARKET, 'adjoint'],
+    [OTHER_TITULAIRE, STATION, 'titulaire'],
+  ] as const) {
+    await directory.saveProfessional(
+      { rpps, familyName: 'Test', givenName: 'Dominique', finess, role },
+      now.toISOString(),
+    );
   }
   const audit = createAuditTrail(store, { key: randomBytes(32), clock });
   service = createApiCredentialService({ store, audit, clock });

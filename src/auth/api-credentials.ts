@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuditTrail } from '../audit/trail.ts';
 import type { Store } from '../db/connect.ts';
-import type { MembershipRole } from '../db/schema.ts';
+import { roleAt } from '../directory/store.ts';
 import { DomainError } from '../domain-error.ts';
 import type { Clock } from '../time/clock.ts';
 
@@ -23,9 +23,9 @@ export interface ApiCredential {
   revokedAt: string | null;
 }
 
+/** A professional managing credentials: whether they are a titulaire is read from the directory. */
 export interface CredentialManager {
   rpps: string;
-  memberships: readonly { finess: string; role: MembershipRole }[];
 }
 
 export interface ApiCredentialContext {
@@ -69,8 +69,7 @@ export function createApiCredentialService(deps: {
     action: string,
     context?: ApiCredentialContext,
   ) {
-    const allowed = actor.memberships.some((m) => m.finess === finess && m.role === 'titulaire');
-    if (allowed) return;
+    if ((await roleAt(db, actor.rpps, finess)) === 'titulaire') return;
     await audit.record({
       actor: { kind: 'professional', rpps: actor.rpps },
       action,

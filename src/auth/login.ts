@@ -156,16 +156,9 @@ export function createLoginService(deps: LoginDeps): LoginService {
     }
     const pro = professionalFromClaims(claims);
     if (!pro.ok) return pro;
-    const memberships = await directory.memberships(pro.value.rpps);
-    if (memberships.length === 0) return { ok: false, reason: 'NOT_A_MEMBER' };
-    return {
-      ok: true,
-      identity: {
-        population: 'professional',
-        ...pro.value,
-        memberships: memberships.map(({ finess, pharmacyName, role }) => ({ finess, pharmacyName, role })),
-      },
-    };
+    if ((await directory.memberships(pro.value.rpps)).length === 0)
+      return { ok: false, reason: 'NOT_A_MEMBER' };
+    return { ok: true, identity: { population: 'professional', ...pro.value } };
   }
 
   return {

@@ -161,8 +161,6 @@ export interface AuthSessionTable {
   subject: string;
   given_name: string;
   family_name: string;
-  /** JSON array of `{ finess, pharmacyName, role }`, read from the directory at login. */
-  memberships: string;
   created_at: string;
   last_seen_at: string;
   /** Absolute end of the session, whatever the activity. */

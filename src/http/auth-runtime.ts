@@ -9,6 +9,7 @@ import { createRelyingParty, type IssuerSettings, type RelyingParty } from '../a
 import { createRateLimiter, type RateLimiter } from '../auth/rate-limit.ts';
 import { createSessionStore, type SessionStore } from '../auth/sessions.ts';
 import { BUNDLED_IDP_OPT_IN, type Population } from '../config.ts';
+import type { DirectoryStore } from '../directory/store.ts';
 import type { Logger } from '../logger.ts';
 import { injectFetch } from './inject-fetch.ts';
 
@@ -21,6 +22,8 @@ import { injectFetch } from './inject-fetch.ts';
 export interface AuthRuntime {
   publicUrl(): string;
   sessions: SessionStore;
+  /** Who works where, as what: read at each decision, never remembered in the session. */
+  directory: DirectoryStore;
   login: LoginService;
   limiter: RateLimiter;
   rateLimits: { perIp: number; perAccount: number };
@@ -145,6 +148,7 @@ export function createAuthRuntime(app: App, server: FastifyInstance, logger: Log
   return {
     publicUrl,
     sessions,
+    directory: app.directory,
     login,
     limiter,
     rateLimits: config.auth.rateLimit,

@@ -6,6 +6,7 @@ import { auth } from './003_auth.ts';
 import { apiCredentials } from './004_api_credentials.ts';
 import { messaging } from './005_messaging.ts';
 import { blobIndexes } from './006_blob_indexes.ts';
+import { sessionIdentityOnly } from './007_session_identity_only.ts';
 
 /** Versioned migrations, in order. Never edit a released one: add the next. */
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -16,6 +17,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '004_api_credentials': apiCredentials(engine),
     '005_messaging': messaging(engine),
     '006_blob_indexes': blobIndexes(),
+    '007_session_identity_only': sessionIdentityOnly(),
   };
   return { getMigrations: async () => migrations };
 }

@@ -26,9 +26,9 @@ const credential = z.object({
   revokedAt: z.string().nullable(),
 });
 
+/** Whether they are a titulaire of the pharmacy is the service's question, to the directory. */
 function manager(request: FastifyRequest): CredentialManager {
-  const identity = professionalSession(request);
-  return { rpps: identity.rpps, memberships: identity.memberships };
+  return { rpps: professionalSession(request).rpps };
 }
 
 export function credentialRoutes(app: App, api: ApiRegistry): FastifyPluginAsync {
