@@ -5,7 +5,7 @@ import { DEMO_ACCOUNTS, DEMO_PHARMACY } from '../../src/demo/accounts.ts';
 import { rppsFrom } from '../helpers/identifiers.ts';
 import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { Browser } from './browser.ts';
-import { login, me } from './login.ts';
+import { apiCaller, login, me } from './login.ts';
 import { auditRecords, startServer, type TestServer, tempDir, withDemo } from './test-server.ts';
 
 /**
@@ -32,16 +32,13 @@ describe('authority read now', () => {
     const browser = new Browser();
     await login(browser, server.base, 'pro', { account: rpps });
     const csrf = String((await me(browser, server.base)).body.csrfToken);
+    const call = apiCaller(
+      browser,
+      () => server.base,
+      () => csrf,
+    );
     return async (method: string, path: string, body?: unknown) => {
-      const response = await browser.fetch(`${server.base}${path}`, {
-        method,
-        headers: {
-          origin: server.base,
-          'x-csrf-token': csrf,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+      const response = await call(method, path, body);
       const text = await response.text();
       return { status: response.status, json: (text ? JSON.parse(text) : {}) as Json };
     };
