@@ -124,6 +124,9 @@ export interface ApiCredentialTable {
   last_used_at: string | null;
   revoked_at: string | null;
   revoked_by: string | null;
+  /** RPPS of the titulaire who confirmed it after its creator stopped being one, and when. */
+  confirmed_by: string | null;
+  confirmed_at: string | null;
 }
 
 /** One record of the audit trail: append-only, hash-chained (see src/audit/canonical.ts). */

@@ -27,6 +27,10 @@ describe('authority read now', () => {
   let store: TestStore;
   let data: ReturnType<typeof tempDir>;
   let server: TestServer;
+  /** The token Claire created while she was titulaire. */
+  let softwareToken = '';
+  const asSoftware = (path: string) =>
+    fetch(`${server.base}${path}`, { headers: { authorization: `Bearer ${softwareToken}` } });
 
   const signIn = async (rpps: string) => {
     const browser = new Browser();
@@ -44,9 +48,9 @@ describe('authority read now', () => {
     };
   };
   /** What a directory import does: upsert the professional's role at the pharmacy. */
-  const setRole = (rpps: string, role: MembershipRole, familyName = 'Associé') =>
+  const setRole = (rpps: string, role: MembershipRole, [givenName, familyName] = ['Paul', 'Associé']) =>
     server.app.directory.saveProfessional(
-      { rpps, familyName, givenName: 'Paul', finess: FINESS, role },
+      { rpps, familyName, givenName, finess: FINESS, role },
       new Date().toISOString(),
     );
   const removeMembership = (rpps: string) =>
@@ -75,7 +79,7 @@ describe('authority read now', () => {
     const created = await asClaire('POST', credentials, { name: 'LGO du comptoir' });
     assert.equal(created.status, 201);
 
-    await setRole(claire.rpps, 'adjoint', 'Dubois');
+    await setRole(claire.rpps, 'adjoint', claire.name.split(' ') as [string, string]);
     for (const [method, path, body] of [
       ['POST', credentials, { name: 'Mon LGO à moi' }],
       ['GET', credentials, undefined],
@@ -96,9 +100,52 @@ describe('authority read now', () => {
     assert.equal((await asClaire('POST', credentials, { name: 'Encore' })).status, 403);
     assert.deepEqual((await asClaire('GET', '/api/me')).json.memberships, []);
 
+    softwareToken = created.json.token;
     const denied = (await auditRecords(store)).filter(
       (r) => r.action === 'credential.create' && r.result === 'denied' && r.actor_id === claire.rpps,
     );
     assert.equal(denied.length, 2, 'each refusal is audited');
+  });
+
+  it('her credential is suspended; the remaining titulaire sees why, and confirms or revokes it', async () => {
+    const inbox = `/api/pharmacies/${FINESS}/conversations`;
+    const suspended = await asSoftware(inbox);
+    assert.equal(suspended.status, 403);
+    const refusal = (await suspended.json()) as Json;
+    assert.equal(refusal.error.code, 'CREDENTIAL_SUSPENDED');
+    assert.equal(refusal.error.details.reason, 'RESPONSIBLE_NOT_TITULAIRE');
+    assert.match(refusal.error.message, /titulaire actuel/);
+
+    const asPartner = await signIn(PARTNER);
+    const credentials = `/api/pharmacies/${FINESS}/credentials`;
+    const listed = (await asPartner('GET', credentials)).json.credentials as Json[];
+    const hers = listed.find((c) => c.creator.rpps === claire.rpps);
+    assert.deepEqual(
+      [hers?.status, hers?.suspension, hers?.creator.role, hers?.creator.name, hers?.confirmedBy],
+      ['suspended', 'RESPONSIBLE_NOT_TITULAIRE', null, claire.name, null],
+      'her credential, as created by someone who is no longer a member here',
+    );
+
+    const confirmed = await asPartner('POST', `${credentials}/${hers?.id}/confirm`);
+    assert.equal(confirmed.status, 200);
+    assert.equal(confirmed.json.credential.status, 'active');
+    assert.deepEqual(
+      [confirmed.json.credential.confirmedBy.rpps, confirmed.json.credential.confirmedBy.role],
+      [PARTNER, 'titulaire'],
+    );
+    assert.equal((await asSoftware(inbox)).status, 200, 'the pharmacy software works again');
+
+    // The partner in turn stops being titulaire: the credential waits for the next one.
+    await setRole(PARTNER, 'adjoint');
+    assert.equal((await asSoftware(inbox)).status, 403);
+    await setRole(PARTNER, 'titulaire');
+    assert.equal((await asSoftware(inbox)).status, 200);
+
+    assert.equal((await asPartner('DELETE', `${credentials}/${hers?.id}`)).status, 204);
+    assert.equal((await asSoftware(inbox)).status, 401);
+    const actions = (await auditRecords(store)).map((r) => `${r.action}:${r.result}:${r.reason ?? ''}`);
+    for (const expected of ['auth.refused:denied:CREDENTIAL_SUSPENDED', 'credential.confirm:success:']) {
+      assert.ok(actions.includes(expected), expected);
+    }
   });
 });

@@ -7,6 +7,7 @@ import { apiCredentials } from './004_api_credentials.ts';
 import { messaging } from './005_messaging.ts';
 import { blobIndexes } from './006_blob_indexes.ts';
 import { sessionIdentityOnly } from './007_session_identity_only.ts';
+import { credentialConfirmation } from './008_credential_confirmation.ts';
 
 /** Versioned migrations, in order. Never edit a released one: add the next. */
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -18,6 +19,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '005_messaging': messaging(engine),
     '006_blob_indexes': blobIndexes(),
     '007_session_identity_only': sessionIdentityOnly(),
+    '008_credential_confirmation': credentialConfirmation(engine),
   };
   return { getMigrations: async () => migrations };
 }
