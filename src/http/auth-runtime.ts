@@ -5,8 +5,9 @@ import { bundledIdpExposure } from '../auth/bundled-idp/exposure.ts';
 import { type BundledIdp, createBundledIdp, IDP_SCOPES } from '../auth/bundled-idp/provider.ts';
 import { createLoginService, type LoginService } from '../auth/login.ts';
 import { createLoginStateStore } from '../auth/login-states.ts';
+import { createLoginThrottle, type LoginThrottle } from '../auth/login-throttle.ts';
 import { createRelyingParty, type IssuerSettings, type RelyingParty } from '../auth/oidc.ts';
-import { createRateLimiter, type RateLimiter } from '../auth/rate-limit.ts';
+import { createRateLimiter } from '../auth/rate-limit.ts';
 import { createSessionStore, type SessionStore } from '../auth/sessions.ts';
 import { BUNDLED_IDP_OPT_IN, type Population } from '../config.ts';
 import type { DirectoryStore } from '../directory/store.ts';
@@ -25,8 +26,8 @@ export interface AuthRuntime {
   /** Who works where, as what: read at each decision, never remembered in the session. */
   directory: DirectoryStore;
   login: LoginService;
-  limiter: RateLimiter;
-  rateLimits: { perIp: number; perAccount: number };
+  /** Failed logins, per address and per account from an address (src/auth/login-throttle.ts). */
+  throttle: LoginThrottle;
   /** The bundled provider, or null when both populations log in with a configured issuer. */
   bundledIdp(): Promise<BundledIdp | null>;
   cookies: {
@@ -128,10 +129,13 @@ export function createAuthRuntime(app: App, server: FastifyInstance, logger: Log
     clock: app.clock,
     policy: { idleMinutes: config.auth.sessionIdleMinutes, maxHours: config.auth.sessionMaxHours },
   });
-  const limiter = createRateLimiter({
-    db: app.store.db,
-    clock: app.clock,
-    windowMinutes: config.auth.rateLimit.windowMinutes,
+  const throttle = createLoginThrottle({
+    limiter: createRateLimiter({
+      db: app.store.db,
+      clock: app.clock,
+      windowMinutes: config.auth.rateLimit.windowMinutes,
+    }),
+    limits: config.auth.rateLimit,
   });
   const login = createLoginService({
     store: app.store,
@@ -139,7 +143,7 @@ export function createAuthRuntime(app: App, server: FastifyInstance, logger: Log
     directory: app.directory,
     sessions,
     loginStates: createLoginStateStore({ db: app.store.db, clock: app.clock }),
-    limiter,
+    throttle,
     relyingParty,
     config: config.auth,
     log,
@@ -150,8 +154,7 @@ export function createAuthRuntime(app: App, server: FastifyInstance, logger: Log
     sessions,
     directory: app.directory,
     login,
-    limiter,
-    rateLimits: config.auth.rateLimit,
+    throttle,
     bundledIdp,
     cookies: {
       session: {
