@@ -19,6 +19,9 @@ import { isMessageIdDomain } from './messaging/message-id.ts';
 export const ACR_LEVELS = ['eidas1', 'eidas2', 'eidas3'] as const;
 export type AcrLevel = (typeof ACR_LEVELS)[number];
 
+/** BUNDLED_IDP's value that lets the passwordless demo provider run on a non-loopback address. */
+export const BUNDLED_IDP_OPT_IN = 'on-public-url-i-understand';
+
 /**
  * Typed configuration from environment variables, with embedded defaults.
  * Every variable is listed in the README's configuration table; keep both in step.
@@ -77,6 +80,7 @@ const envSchema = z.object({
   OIDC_PRO_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_PRO_MIN_ACR: z.enum(ACR_LEVELS).default('eidas1'),
   OIDC_PRO_SCOPES: z.string().min(1).default('openid scope_all'),
+  BUNDLED_IDP: z.enum(['loopback-only', BUNDLED_IDP_OPT_IN]).default('loopback-only'),
   LOGIN_RATE_LIMIT_IP: z.coerce.number().int().min(1).default(100),
   LOGIN_RATE_LIMIT_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_RATE_WINDOW_MINUTES: z.coerce
@@ -226,6 +230,8 @@ export interface AuthConfig {
   sessionIdleMinutes: Record<Population, number>;
   sessionMaxHours: number;
   rateLimit: { perIp: number; perAccount: number; windowMinutes: number };
+  /** BUNDLED_IDP: the demo provider may run on a non-loopback address (src/auth/bundled-idp/exposure.ts). */
+  bundledIdpOnPublicUrl: boolean;
 }
 
 export type DatabaseTarget = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
@@ -301,6 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         perAccount: e.LOGIN_RATE_LIMIT_ACCOUNT,
         windowMinutes: e.LOGIN_RATE_WINDOW_MINUTES,
       },
+      bundledIdpOnPublicUrl: e.BUNDLED_IDP === BUNDLED_IDP_OPT_IN,
     },
   };
 }

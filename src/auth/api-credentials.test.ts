@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { TEST_CHAIN_KEY } from '../../test/helpers/audit-keys.ts';
 import { finessFrom, rppsFrom } from '../../test/helpers/identifiers.ts';
-import { pharmacyRecord } from '../../test/helpers/pharmacies.ts';
+import { orgMailbox, pharmacyRecord } from '../../test/helpers/pharmacies.ts';
 import { openTestStore, type TestStore } from '../../test/helpers/test-store.ts';
 import { createAuditTrail } from '../audit/chained-trail.ts';
 import { verifyAuditTrail } from '../audit/verify.ts';
@@ -16,12 +16,9 @@ const STATION = finessFrom('69000002');
 const TITULAIRE = rppsFrom('1000000001');
 const ADJOINT = rppsFrom('1000000002');
 const OTHER_TITULAIRE = rppsFrom('1000000003');
-const titulaire = { rpps: TITULAIRE, memberships: [{ finess: MARKET, role: 'titulaire' as const }] };
-const adjoint = { rpps: ADJOINT, memberships: [{ finess: MARKET, role: 'adjoint' as const }] };
-const otherTitulaire = {
-  rpps: OTHER_TITULAIRE,
-  memberships: [{ finess: STATION, role: 'titulaire' as const }],
-};
+const titulaire = { rpps: TITULAIRE };
+const adjoint = { rpps: ADJOINT };
+const otherTitulaire = { rpps: OTHER_TITULAIRE };
 
 let now = new Date('2026-11-26T10:00:00Z');
 const clock: Clock = { now: () => new Date(now) };
@@ -31,11 +28,21 @@ let service: ApiCredentialService;
 before(async () => {
   store = await openTestStore();
   const directory = createDirectoryStore(store.db);
-  for (const [finess, name] of [
-    [MARKET, 'Pharmacie du Marché'],
-    [STATION, 'Pharmacie de la Gare'],
+  // The Gare has no organisational mailbox in the directory.
+  await directory.savePharmacy(
+    pharmacyRecord(MARKET, 'Pharmacie du Marché', orgMailbox('marche')),
+    now.toISOString(),
+  );
+  await directory.savePharmacy(pharmacyRecord(STATION, 'Pharmacie de la Gare'), now.toISOString());
+  for (const [rpps, finess, role] of [
+    [TITULAIRE, MARKET, 'titulaire'],
+    [ADJOINT, MARKET, 'adjoint'],
+    [OTHER_TITULAIRE, STATION, 'titulaire'],
   ] as const) {
-    await directory.savePharmacy(pharmacyRecord(finess, name), now.toISOString());
+    await directory.saveProfessional(
+      { rpps, familyName: 'Test', givenName: 'Dominique', finess, role },
+      now.toISOString(),
+    );
   }
   const audit = createAuditTrail(store, { key: randomBytes(32), chainKey: TEST_CHAIN_KEY, clock });
   service = createApiCredentialService({ store, audit, clock });
@@ -47,7 +54,15 @@ test('a titulaire creates a named credential; the token authenticates as that ph
   assert.equal(credential.name, 'LGO comptoir');
   assert.equal(credential.finess, MARKET);
   assert.match(token, /^omss_[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/);
-  assert.deepEqual(await service.authenticate(token), { credentialId: credential.id, finess: MARKET });
+  assert.deepEqual(await service.authenticate(token), {
+    status: 'active',
+    credentialId: credential.id,
+    finess: MARKET,
+  });
+  assert.deepEqual(
+    [credential.status, credential.creator, credential.confirmedBy],
+    ['active', { rpps: TITULAIRE, name: 'Dominique Test', role: 'titulaire' }, null],
+  );
   const row = await store.db
     .selectFrom('api_credentials')
     .selectAll()
@@ -82,8 +97,25 @@ test('only a titulaire of that pharmacy manages its credentials; another pharmac
   await assert.rejects(service.create(otherTitulaire, MARKET, 'x'), { code: 'FORBIDDEN' });
   const { credential } = await service.create(titulaire, MARKET, 'Caisse');
   await assert.rejects(service.revoke(otherTitulaire, STATION, credential.id), { code: 'NOT_FOUND' });
-  assert.equal((await service.list(otherTitulaire, STATION)).length, 0);
+  assert.ok((await service.list(otherTitulaire, STATION)).every((c) => c.finess === STATION));
   await assert.rejects(service.create(titulaire, MARKET, '   '), { code: 'INVALID_CREDENTIAL_NAME' });
+});
+
+test('a credential of a pharmacy without a mailbox is suspended, and says why', async () => {
+  const { credential, token } = await service.create(otherTitulaire, STATION, 'LGO');
+  assert.deepEqual([credential.status, credential.suspension], ['suspended', 'NO_MAILBOX']);
+  assert.deepEqual(await service.authenticate(token), {
+    status: 'suspended',
+    credentialId: credential.id,
+    finess: STATION,
+    reason: 'NO_MAILBOX',
+  });
+  const row = await store.db
+    .selectFrom('api_credentials')
+    .select('last_used_at')
+    .where('id', '=', credential.id)
+    .executeTakeFirstOrThrow();
+  assert.equal(row.last_used_at, null, 'a refused use is no use');
 });
 
 test('every creation, revocation and refusal is in the audit trail, and the chain holds', async () => {

@@ -1,17 +1,12 @@
 import type { AuditActor } from '../audit/trail.ts';
 import type { Population } from '../config.ts';
-import type { MembershipRole } from '../db/schema.ts';
 
 /**
  * Who a logged-in browser is: a patient (by matricule INS, from a qualified identity) or a
- * professional (by RPPS) with the pharmacies they work for. Built from the identity provider's
- * claims at login (claims.ts), kept in the session (sessions.ts).
+ * professional (by RPPS). Built from the identity provider's claims at login (claims.ts), kept in
+ * the session (sessions.ts). Who they are only: the pharmacies a professional works for, and as
+ * what, are read from the directory whenever they matter, so that a change there applies at once.
  */
-export interface SessionMembership {
-  finess: string;
-  pharmacyName: string;
-  role: MembershipRole;
-}
 
 export interface PatientIdentity {
   population: 'patient';
@@ -26,7 +21,6 @@ export interface ProfessionalIdentity {
   rpps: string;
   givenName: string;
   familyName: string;
-  memberships: SessionMembership[];
 }
 
 export type SessionIdentity = PatientIdentity | ProfessionalIdentity;

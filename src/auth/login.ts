@@ -12,15 +12,16 @@ import {
 } from './claims.ts';
 import { auditActorOf, type SessionIdentity } from './identity.ts';
 import type { LoginStateStore } from './login-states.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import { CallbackError, type RelyingParty } from './oidc.ts';
-import type { RateLimiter } from './rate-limit.ts';
-import { randomSecret, sha256Hex } from './secrets.ts';
+import { randomSecret } from './secrets.ts';
 import type { Session, SessionStore } from './sessions.ts';
 
 /**
  * The login use cases: start an OpenID Connect login, finish it into a session, log out, and the
- * audit records of each (patients appear only as their keyed pseudonym). Attempts are limited per
- * client IP, and failed callbacks per account.
+ * audit records of each (patients appear only as their keyed pseudonym). Failures are throttled
+ * per client address, and per account from that address (login-throttle.ts); starts and
+ * successes are not counted.
  */
 export type LoginFailureReason =
   | 'INVALID_CALLBACK'
@@ -80,23 +81,30 @@ export interface LoginDeps {
   directory: DirectoryStore;
   sessions: SessionStore;
   loginStates: LoginStateStore;
-  limiter: RateLimiter;
+  throttle: LoginThrottle;
   relyingParty: () => Promise<RelyingParty>;
-  config: Pick<AuthConfig, 'minAcr' | 'rateLimit'>;
+  config: Pick<AuthConfig, 'minAcr'>;
   /** Logs a non-personal line (reason codes, library error codes). */
   log: (fields: Record<string, unknown>, message: string) => void;
 }
 
 const TARGET: Record<Population, string> = { patient: 'patient', professional: 'professional' };
 
+/** Failures the caller caused: an unreachable provider or a cancelled login throttles nobody. */
+const COUNTED_FAILURES: ReadonlySet<LoginFailureReason> = new Set([
+  'INVALID_CALLBACK',
+  'INVALID_ID_TOKEN',
+  'INVALID_CLAIMS',
+  'ACR_TOO_LOW',
+  'IDENTITY_NOT_QUALIFIED',
+  'NOT_A_MEMBER',
+]);
+
 export function createLoginService(deps: LoginDeps): LoginService {
-  const { audit, sessions, loginStates, limiter, directory, config } = deps;
+  const { audit, sessions, loginStates, throttle, directory, config } = deps;
   const pseudonym = (matricule: string) => audit.patientPseudonym(matricule);
   const actorOf = (identity: SessionIdentity | null): AuditActor =>
     identity ? auditActorOf(identity, pseudonym) : { kind: 'anonymous' };
-  const ipBucket = (ip: string) => `login-ip:${ip}`;
-  const accountBucket = (population: Population, account: string) =>
-    `login-account:${sha256Hex(`${population}:${account}`)}`;
 
   async function refuseRateLimited(
     actor: AuditActor,
@@ -138,8 +146,10 @@ export function createLoginService(deps: LoginDeps): LoginService {
     context: RequestContext,
   ): Promise<{ kind: 'failure'; reason: LoginFailureReason }> {
     deps.log({ reason, population }, 'login refused');
-    const account = claims ? claimedAccount(claims) : null;
-    if (account) await limiter.hit(accountBucket(population, account), config.rateLimit.perAccount);
+    if (COUNTED_FAILURES.has(reason)) {
+      const account = claims ? claimedAccount(claims) : null;
+      await throttle.failed(context.ip, account ? { population, id: account } : undefined);
+    }
     await audit.record({
       actor: failedActor(population, claims),
       action: 'auth.login',
@@ -162,21 +172,14 @@ export function createLoginService(deps: LoginDeps): LoginService {
     }
     const pro = professionalFromClaims(claims);
     if (!pro.ok) return pro;
-    const memberships = await directory.memberships(pro.value.rpps);
-    if (memberships.length === 0) return { ok: false, reason: 'NOT_A_MEMBER' };
-    return {
-      ok: true,
-      identity: {
-        population: 'professional',
-        ...pro.value,
-        memberships: memberships.map(({ finess, pharmacyName, role }) => ({ finess, pharmacyName, role })),
-      },
-    };
+    if ((await directory.memberships(pro.value.rpps)).length === 0)
+      return { ok: false, reason: 'NOT_A_MEMBER' };
+    return { ok: true, identity: { population: 'professional', ...pro.value } };
   }
 
   return {
     async start(population, context, existingBrowserId) {
-      const ip = await limiter.hit(ipBucket(context.ip), config.rateLimit.perIp);
+      const ip = await throttle.check(context.ip);
       if (!ip.allowed) {
         return refuseRateLimited({ kind: 'anonymous' }, TARGET[population], ip.retryAfterSeconds, context);
       }
@@ -202,7 +205,7 @@ export function createLoginService(deps: LoginDeps): LoginService {
     },
 
     async complete(population, callbackUrl, browserId, context) {
-      const ip = await limiter.hit(ipBucket(context.ip), config.rateLimit.perIp);
+      const ip = await throttle.check(context.ip);
       if (!ip.allowed) {
         return refuseRateLimited({ kind: 'anonymous' }, TARGET[population], ip.retryAfterSeconds, context);
       }
@@ -230,7 +233,7 @@ export function createLoginService(deps: LoginDeps): LoginService {
 
       const account = claimedAccount(result.claims);
       if (account) {
-        const allowed = await limiter.check(accountBucket(population, account), config.rateLimit.perAccount);
+        const allowed = await throttle.check(context.ip, { population, id: account });
         if (!allowed.allowed) {
           return refuseRateLimited(
             failedActor(population, result.claims),

@@ -28,7 +28,6 @@ const pro: ProfessionalIdentity = {
   rpps: '10002314577',
   givenName: 'Claire',
   familyName: 'Dubois',
-  memberships: [{ finess: '010000016', pharmacyName: 'Pharmacie du Parc', role: 'titulaire' }],
 };
 
 describe('sessions', () => {
@@ -62,7 +61,7 @@ describe('sessions', () => {
     assert.notEqual(a.session.csrfToken, b.session.csrfToken);
   });
 
-  it('resolves a live session to its identity, memberships included', async () => {
+  it('resolves a live session to its identity', async () => {
     const { id } = await sessions.create(pro);
     const found = await sessions.resolve(id);
     assert.equal(found.status, 'active');

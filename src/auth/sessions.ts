@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AuthSessionTable, Schema } from '../db/schema.ts';
 import type { Clock } from '../time/clock.ts';
-import { type Population, type SessionIdentity, type SessionMembership, subjectOf } from './identity.ts';
+import { type Population, type SessionIdentity, subjectOf } from './identity.ts';
 import { randomSecret, sha256Hex } from './secrets.ts';
 
 /**
@@ -10,7 +10,8 @@ import { randomSecret, sha256Hex } from './secrets.ts';
  * same ones. The browser holds a random 256-bit id; the store holds only its SHA-256, so a copy
  * of the database does not let anyone act as a user. An id is created at login and never before
  * (a pre-login id is never promoted), and dies at logout, after an idle period (per population)
- * or at an absolute limit, whichever comes first.
+ * or at an absolute limit, whichever comes first. A session says who someone is, never what they
+ * may do: a professional's pharmacies and roles are read from the directory at each decision.
  */
 export interface Session {
   identity: SessionIdentity;
@@ -88,7 +89,6 @@ function identityOf(row: AuthSessionTable): SessionIdentity {
     rpps: row.subject,
     givenName: row.given_name,
     familyName: row.family_name,
-    memberships: JSON.parse(row.memberships) as SessionMembership[],
   };
 }
 
@@ -160,7 +160,6 @@ export function createSessionStore(deps: {
         subject: subjectOf(identity),
         given_name: identity.population === 'patient' ? identity.givenNames : identity.givenName,
         family_name: identity.familyName,
-        memberships: JSON.stringify(identity.population === 'professional' ? identity.memberships : []),
         created_at: at,
         last_seen_at: at,
         expires_at: new Date(now.getTime() + policy.maxHours * 60 * MINUTE_MS).toISOString(),

@@ -125,6 +125,9 @@ export interface ApiCredentialTable {
   last_used_at: string | null;
   revoked_at: string | null;
   revoked_by: string | null;
+  /** RPPS of the titulaire who confirmed it after its creator stopped being one, and when. */
+  confirmed_by: string | null;
+  confirmed_at: string | null;
 }
 
 /** One record of the audit trail: append-only, hash-chained (see src/audit/canonical.ts). */
@@ -170,8 +173,6 @@ export interface AuthSessionTable {
   subject: string;
   given_name: string;
   family_name: string;
-  /** JSON array of `{ finess, pharmacyName, role }`, read from the directory at login. */
-  memberships: string;
   created_at: string;
   last_seen_at: string;
   /** Absolute end of the session, whatever the activity. */

@@ -30,6 +30,21 @@ export interface DirectoryStore {
   memberships(rpps: string): Promise<Membership[]>;
 }
 
+/** A professional's role in a pharmacy as the directory says now; null when not a member. */
+export async function roleAt(
+  db: Kysely<Schema>,
+  rpps: string,
+  finess: string,
+): Promise<MembershipRole | null> {
+  const row = await db
+    .selectFrom('memberships')
+    .select('role')
+    .where('rpps', '=', rpps)
+    .where('pharmacy_finess', '=', finess)
+    .executeTakeFirst();
+  return row?.role ?? null;
+}
+
 export function createDirectoryStore(db: Kysely<Schema>): DirectoryStore {
   const summaries = () =>
     db

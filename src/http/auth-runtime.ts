@@ -2,13 +2,16 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../app.ts';
 import { createRefusalRecorder, type RefusalRecorder } from '../audit/refusals.ts';
+import { bundledIdpExposure } from '../auth/bundled-idp/exposure.ts';
 import { type BundledIdp, createBundledIdp, IDP_SCOPES } from '../auth/bundled-idp/provider.ts';
 import { createLoginService, type LoginService } from '../auth/login.ts';
 import { createLoginStateStore } from '../auth/login-states.ts';
+import { createLoginThrottle, type LoginThrottle } from '../auth/login-throttle.ts';
 import { createRelyingParty, type IssuerSettings, type RelyingParty } from '../auth/oidc.ts';
-import { createRateLimiter, type RateLimiter } from '../auth/rate-limit.ts';
+import { createRateLimiter } from '../auth/rate-limit.ts';
 import { createSessionStore, type SessionStore } from '../auth/sessions.ts';
-import type { Population } from '../config.ts';
+import { BUNDLED_IDP_OPT_IN, type Population } from '../config.ts';
+import type { DirectoryStore } from '../directory/store.ts';
 import type { Logger } from '../logger.ts';
 import { injectFetch } from './inject-fetch.ts';
 
@@ -21,14 +24,16 @@ import { injectFetch } from './inject-fetch.ts';
 export interface AuthRuntime {
   publicUrl(): string;
   sessions: SessionStore;
+  /** Who works where, as what: read at each decision, never remembered in the session. */
+  directory: DirectoryStore;
   login: LoginService;
-  limiter: RateLimiter;
   /**
    * Where refusals go (`auth.refused`): those of unauthenticated callers summed per client and
    * window (src/audit/refusals.ts); the pending summaries are written when the server closes.
    */
   refusals: RefusalRecorder;
-  rateLimits: { perIp: number; perAccount: number };
+  /** Failed logins, per address and per account from an address (src/auth/login-throttle.ts). */
+  throttle: LoginThrottle;
   /** The bundled provider, or null when both populations log in with a configured issuer. */
   bundledIdp(): Promise<BundledIdp | null>;
   cookies: {
@@ -70,9 +75,25 @@ export function createAuthRuntime(app: App, server: FastifyInstance, logger: Log
   };
   const secure = () => !isLocalHttp(publicUrl());
 
+  // A population without a configured issuer logs in at the bundled, passwordless provider:
+  // only on a loopback address, unless the operator opted in (then said loudly at every start).
+  const bundled = !(config.auth.oidc.patient && config.auth.oidc.professional);
+  if (
+    bundled &&
+    bundledIdpExposure({
+      publicUrl: config.publicUrl,
+      host: config.host,
+      optIn: config.auth.bundledIdpOnPublicUrl,
+    }) === 'public-opted-in'
+  ) {
+    logger.warn(
+      { auth: { bundledIdp: BUNDLED_IDP_OPT_IN, publicUrl: config.publicUrl, host: config.host } },
+      'THE PASSWORDLESS DEMO IDENTITY PROVIDER IS ON A NON-LOOPBACK ADDRESS: anyone who reaches this server can log in as any demo person',
+    );
+  }
+
   const bundledIdp = once(async () => {
-    const { patient, professional } = config.auth.oidc;
-    if (patient && professional) return null;
+    if (!bundled) return null;
     return createBundledIdp({
       env: config.env,
       dataDir: config.dataDir,
@@ -114,10 +135,13 @@ export function createAuthRuntime(app: App, server: FastifyInstance, logger: Log
     clock: app.clock,
     policy: { idleMinutes: config.auth.sessionIdleMinutes, maxHours: config.auth.sessionMaxHours },
   });
-  const limiter = createRateLimiter({
-    db: app.store.db,
-    clock: app.clock,
-    windowMinutes: config.auth.rateLimit.windowMinutes,
+  const throttle = createLoginThrottle({
+    limiter: createRateLimiter({
+      db: app.store.db,
+      clock: app.clock,
+      windowMinutes: config.auth.rateLimit.windowMinutes,
+    }),
+    limits: config.auth.rateLimit,
   });
   const refusals = createRefusalRecorder({
     audit: app.audit,
@@ -134,7 +158,7 @@ export function createAuthRuntime(app: App, server: FastifyInstance, logger: Log
     directory: app.directory,
     sessions,
     loginStates: createLoginStateStore({ db: app.store.db, clock: app.clock }),
-    limiter,
+    throttle,
     relyingParty,
     config: config.auth,
     log,
@@ -143,10 +167,10 @@ export function createAuthRuntime(app: App, server: FastifyInstance, logger: Log
   return {
     publicUrl,
     sessions,
+    directory: app.directory,
     login,
-    limiter,
     refusals,
-    rateLimits: config.auth.rateLimit,
+    throttle,
     bundledIdp,
     cookies: {
       session: {

@@ -13,6 +13,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   ORIGIN_REJECTED: 403,
   RATE_LIMITED: 429,
   INVALID_CREDENTIAL: 401,
+  CREDENTIAL_SUSPENDED: 403,
   FORBIDDEN: 403,
   // Attachments (src/attachments/errors.ts)
   ATTACHMENT_TOO_LARGE: 413,

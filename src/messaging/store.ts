@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { ProcessedAttachment } from '../attachments/attachment.ts';
 import type { ConversationTable, MessageAttachmentTable, MessageTable, Schema } from '../db/schema.ts';
+import { roleAt } from '../directory/store.ts';
 import type { ConversationState, PreparationStatus } from './conversation.ts';
 import { formatReferences, messageIdFor, parseReferences, replyHeaders } from './message-id.ts';
 
@@ -293,11 +294,5 @@ export async function pharmacyMailbox(
 }
 
 export async function isMember(db: Kysely<Schema>, rpps: string, finess: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('memberships')
-    .select('rpps')
-    .where('rpps', '=', rpps)
-    .where('pharmacy_finess', '=', finess)
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await roleAt(db, rpps, finess)) !== null;
 }

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { DEMO_ACCOUNTS } from '../../src/demo/accounts.ts';
 import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { Browser } from './browser.ts';
-import { login, me } from './login.ts';
+import { apiCaller, login, me } from './login.ts';
 import { auditRecords, startServer, type TestServer, tempDir, withDemo } from './test-server.ts';
 
 /** Pharmacy software credentials over HTTP: a titulaire manages them; software uses them. */
@@ -19,16 +19,11 @@ describe('API credentials for pharmacy software', () => {
   const browser = new Browser();
   let csrf = '';
 
-  const call = (method: string, path: string, body?: unknown) =>
-    browser.fetch(`${server.base}${path}`, {
-      method,
-      headers: {
-        origin: server.base,
-        'x-csrf-token': csrf,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const call = apiCaller(
+    browser,
+    () => server.base,
+    () => csrf,
+  );
 
   before(async () => {
     store = await openTestStore();

@@ -23,3 +23,17 @@ export async function me(browser: Browser, base: string) {
   const response = await browser.fetch(`${base}/api/me`);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
+
+/** Calls the API as a signed-in browser does: our Origin, the session's CSRF token, a JSON body. */
+export function apiCaller(browser: Browser, base: () => string, csrf: () => string) {
+  return (method: string, path: string, body?: unknown) =>
+    browser.fetch(`${base()}${path}`, {
+      method,
+      headers: {
+        origin: base(),
+        'x-csrf-token': csrf(),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+}

@@ -15,7 +15,15 @@ test('an https PUBLIC_URL gives https URLs, Secure cookies and a __Host- session
   const data = tempDir();
   await withDemo(store, { now: () => new Date() });
   const publicUrl = 'https://officine.example';
-  const server = await startServer({ store, dataDir: data.dir, env: { PUBLIC_URL: publicUrl } });
+  const server = await startServer({
+    store,
+    dataDir: data.dir,
+    env: {
+      PUBLIC_URL: publicUrl,
+      // A demo behind a public name: the passwordless provider needs the explicit opt-in.
+      BUNDLED_IDP: 'on-public-url-i-understand',
+    },
+  });
   try {
     const discovery = (await (await fetch(`${server.base}/idp/.well-known/openid-configuration`)).json()) as {
       issuer: string;

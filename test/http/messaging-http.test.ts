@@ -429,8 +429,8 @@ describe('messaging over HTTP', () => {
     const elsewhere = await asSoftware(`/api/pharmacies/${otherPharmacy.finess}/conversations`);
     assert.equal(elsewhere.status, 404);
     const wrongPopulation = await pharmacist.call('GET', '/api/patient/conversations');
-    assert.equal(wrongPopulation.status, 401);
-    assert.equal(wrongPopulation.json.error.code, 'AUTH_REQUIRED');
+    assert.equal(wrongPopulation.status, 403);
+    assert.equal(wrongPopulation.json.error.code, 'FORBIDDEN');
   });
 
   it('documents every messaging route in the OpenAPI document, and the audit chain verifies', async () => {

@@ -54,7 +54,7 @@ describe('security headers', () => {
     https = await startServer({
       store,
       dataDir: data.dir,
-      env: { PUBLIC_URL: 'https://officine.example.fr' },
+      env: { PUBLIC_URL: 'https://officine.example.fr', BUNDLED_IDP: 'on-public-url-i-understand' },
     });
   });
   after(async () => {

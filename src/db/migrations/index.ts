@@ -8,6 +8,8 @@ import { messaging } from './005_messaging.ts';
 import { blobIndexes } from './006_blob_indexes.ts';
 import { auditKeyedChain } from './007_audit_keyed_chain.ts';
 import { smtpIn } from './008_smtp_in.ts';
+import { sessionIdentityOnly } from './009_session_identity_only.ts';
+import { credentialConfirmation } from './010_credential_confirmation.ts';
 
 /** Versioned migrations, in order. Never edit a released one: add the next. */
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -20,6 +22,8 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '006_blob_indexes': blobIndexes(),
     '007_audit_keyed_chain': auditKeyedChain(engine),
     '008_smtp_in': smtpIn(engine),
+    '009_session_identity_only': sessionIdentityOnly(),
+    '010_credential_confirmation': credentialConfirmation(engine),
   };
   return { getMigrations: async () => migrations };
 }

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SessionIdentity } from '../../auth/identity.ts';
 import type { Population } from '../../config.ts';
+import type { DirectoryStore } from '../../directory/store.ts';
 import { DomainError } from '../../domain-error.ts';
 import { formatPatientAddress } from '../../identity/patient-address.ts';
 import type { ApiRegistry } from '../api-routes.ts';
@@ -27,7 +28,8 @@ const pathOnly = (request: FastifyRequest) => ({
   requestId: request.id,
 });
 
-export function identityJson(identity: SessionIdentity) {
+/** The session's identity; a professional's pharmacies and roles as the directory says now. */
+export async function identityJson(identity: SessionIdentity, directory: DirectoryStore) {
   return identity.population === 'patient'
     ? {
         population: identity.population,
@@ -41,7 +43,7 @@ export function identityJson(identity: SessionIdentity) {
         rpps: identity.rpps,
         givenName: identity.givenName,
         familyName: identity.familyName,
-        memberships: identity.memberships,
+        memberships: await directory.memberships(identity.rpps),
       };
 }
 
@@ -163,7 +165,7 @@ export function authRoutes(auth: AuthRuntime, api: ApiRegistry): FastifyPluginAs
         const { session } = request.auth;
         reply.header('cache-control', 'no-store');
         return {
-          ...identityJson(session.identity),
+          ...(await identityJson(session.identity, auth.directory)),
           csrfToken: session.csrfToken,
           session: { createdAt: session.createdAt, expiresAt: session.expiresAt },
         };

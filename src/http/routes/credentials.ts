@@ -2,12 +2,13 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.ts';
 import type { CredentialManager } from '../../auth/api-credentials.ts';
-import { DomainError } from '../../domain-error.ts';
+import { professionalSession } from '../actor.ts';
 import type { ApiRegistry } from '../api-routes.ts';
 
 /**
  * API credentials of a pharmacy, managed by its titulaire through their session:
- * list (never the secrets), create (the token is shown once), revoke.
+ * list (never the secrets; who created each one and whether they still work here), create (the
+ * token is shown once), confirm (a suspended one acts again), revoke.
  */
 const finessParams = z.object({
   finess: z
@@ -16,6 +17,14 @@ const finessParams = z.object({
     .describe('Site FINESS'),
 });
 const credentialParams = finessParams.extend({ id: z.uuid() });
+const person = z.object({
+  rpps: z.string(),
+  name: z.string().nullable().describe('As the directory knows them; null when it does not'),
+  role: z
+    .enum(['titulaire', 'adjoint', 'preparateur'])
+    .nullable()
+    .describe('Their role at this pharmacy now; null: no longer a member'),
+});
 const credential = z.object({
   id: z.uuid(),
   finess: z.string(),
@@ -24,17 +33,27 @@ const credential = z.object({
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
+  creator: person,
+  confirmedBy: person
+    .nullable()
+    .describe('The titulaire who confirmed it after its creator stopped being one'),
+  confirmedAt: z.string().nullable(),
+  status: z
+    .enum(['active', 'suspended', 'revoked'])
+    .describe(
+      'suspended: refused (403 CREDENTIAL_SUSPENDED) until a current titulaire confirms or revokes it',
+    ),
+  suspension: z
+    .enum(['RESPONSIBLE_NOT_TITULAIRE', 'NO_MAILBOX'])
+    .nullable()
+    .describe(
+      'Why it is suspended: who answers for it is no longer a titulaire here, or the pharmacy has no mailbox',
+    ),
 });
 
+/** Whether they are a titulaire of the pharmacy is the service's question, to the directory. */
 function manager(request: FastifyRequest): CredentialManager {
-  const identity = request.auth?.session.identity;
-  if (identity?.population !== 'professional') {
-    throw new DomainError(
-      'AUTH_REQUIRED',
-      'Connectez-vous avec votre carte CPS ou e-CPS pour gérer les accès.',
-    );
-  }
-  return { rpps: identity.rpps, memberships: identity.memberships };
+  return { rpps: professionalSession(request).rpps };
 }
 
 export function credentialRoutes(app: App, api: ApiRegistry): FastifyPluginAsync {
@@ -81,6 +100,24 @@ export function credentialRoutes(app: App, api: ApiRegistry): FastifyPluginAsync
           requestId: request.id,
         });
         return reply.status(201).header('cache-control', 'no-store').send(created);
+      },
+    });
+
+    api.route(server, {
+      method: 'POST',
+      url: '/api/pharmacies/:finess/credentials/:id/confirm',
+      summary: 'Answer for a credential as a current titulaire: a suspended one acts again',
+      tags: ['pharmacy software'],
+      access: 'session',
+      params: credentialParams,
+      responses: { 200: { description: 'Confirmed', schema: z.object({ credential }) } },
+      async handler({ params, request, reply }) {
+        reply.header('cache-control', 'no-store');
+        return {
+          credential: await app.apiCredentials.confirm(manager(request), params.finess, params.id, {
+            requestId: request.id,
+          }),
+        };
       },
     });
 

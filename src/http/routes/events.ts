@@ -5,6 +5,7 @@ import { DomainError } from '../../domain-error.ts';
 import type { OpenedFeed } from '../../notifications/event-streams.ts';
 import { startJournalStream } from '../../notifications/stream.ts';
 import { createStreamRegistry } from '../../notifications/stream-registry.ts';
+import { patientSession, professionalSession } from '../actor.ts';
 import type { ApiRegistry } from '../api-routes.ts';
 import { requestContext } from '../hooks/session.ts';
 import { finess } from '../messaging-schemas.ts';
@@ -108,13 +109,7 @@ export function eventRoutes(app: App, api: ApiRegistry): FastifyPluginAsync {
       },
       async handler({ params, query, request, reply }) {
         await checkOrigin(request);
-        const identity = request.auth?.session.identity;
-        if (!identity) {
-          throw new DomainError('AUTH_REQUIRED', 'Connectez-vous avec votre carte CPS ou e-CPS.');
-        }
-        if (identity.population !== 'professional') {
-          throw new DomainError('FORBIDDEN', 'Réservé aux équipes des pharmacies.');
-        }
+        const identity = professionalSession(request);
         const opened = await app.events.mailbox(identity.rpps, params.finess, { requestId: request.id });
         open(request, reply, opened, lastEventId(request, query.lastEventId));
       },
@@ -130,16 +125,7 @@ export function eventRoutes(app: App, api: ApiRegistry): FastifyPluginAsync {
       responses: { 200: { description: STREAM_DOC } },
       async handler({ query, request, reply }) {
         await checkOrigin(request);
-        const identity = request.auth?.session.identity;
-        if (!identity) {
-          throw new DomainError(
-            'AUTH_REQUIRED',
-            'Connectez-vous à votre espace patient pour accéder à vos messages.',
-          );
-        }
-        if (identity.population !== 'patient') {
-          throw new DomainError('FORBIDDEN', 'Réservé aux patients.');
-        }
+        const identity = patientSession(request);
         const opened = await app.events.patient(identity.matricule, { requestId: request.id });
         open(request, reply, opened, lastEventId(request, query.lastEventId));
       },

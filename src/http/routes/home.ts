@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { escapeHtml, PAGE_HEADERS, page } from '../../auth/html.ts';
+import type { DirectoryStore } from '../../directory/store.ts';
 import type { RequestAuth } from '../hooks/session.ts';
 
 /**
@@ -8,7 +9,7 @@ import type { RequestAuth } from '../hooks/session.ts';
  */
 const ROLE = { titulaire: 'titulaire', adjoint: 'adjoint(e)', preparateur: 'préparateur·rice' } as const;
 
-function whoAmI(auth: RequestAuth): string {
+async function whoAmI(auth: RequestAuth, directory: DirectoryStore): Promise<string> {
   const { identity, csrfToken } = auth.session;
   const who =
     identity.population === 'patient'
@@ -18,7 +19,7 @@ function whoAmI(auth: RequestAuth): string {
       : `<p>Vous êtes connecté(e) en tant que professionnel(le) de santé : <strong>${escapeHtml(
           `${identity.givenName} ${identity.familyName}`,
         )}</strong>.</p>
-<ul>${identity.memberships
+<ul>${(await directory.memberships(identity.rpps))
           .map(
             (m) =>
               `<li>${escapeHtml(m.pharmacyName)} — ${ROLE[m.role]} (FINESS ${escapeHtml(m.finess)})</li>`,
@@ -39,13 +40,14 @@ const LOGIN = `<p>Se connecter :</p>
 
 export function homeRoutes(): FastifyPluginAsync {
   return async (server) => {
+    const { directory } = server.officineAuth;
     server.get('/', async (request, reply) =>
       reply.headers({ ...PAGE_HEADERS, 'cache-control': 'no-store' }).send(
         page(
           'Accueil',
           `<h1>Officine MSS</h1>
 <p>Messagerie sécurisée de santé entre patients et pharmacies d'officine.</p>
-${request.auth ? whoAmI(request.auth) : LOGIN}
+${request.auth ? await whoAmI(request.auth, directory) : LOGIN}
 <p class="note">Le service fonctionne : état de santé sur <a href="/api/health">/api/health</a>.</p>`,
         ),
       ),

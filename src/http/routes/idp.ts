@@ -5,7 +5,6 @@ import { DEMO_ACR } from '../../auth/bundled-idp/accounts.ts';
 import { idpMessagePage, loginPage } from '../../auth/bundled-idp/login-page.ts';
 import { type BundledIdp, IDP_MOUNT_PATH } from '../../auth/bundled-idp/provider.ts';
 import { PAGE_HEADERS } from '../../auth/html.ts';
-import { sha256Hex } from '../../auth/secrets.ts';
 import { refusalPage } from '../auth-pages.ts';
 import type { AuthRuntime } from '../auth-runtime.ts';
 import { requestContext } from '../hooks/session.ts';
@@ -122,18 +121,20 @@ export function idpRoutes(auth: AuthRuntime): FastifyPluginAsync {
           if (!identifier)
             return again(400, 'Choisissez un compte dans la liste ou saisissez un identifiant.');
 
-          const key = identifier.replace(/[\s.]/g, '').toUpperCase();
-          const limit = await auth.limiter.hit(
-            `idp-account:${sha256Hex(`${population}:${key}`)}`,
-            auth.rateLimits.perAccount,
-          );
+          // Only identifiers that lead nowhere count, against this address and this identifier
+          // from it: typing someone's number, even many times, locks nobody out.
+          const typedAccount = { population, id: `idp:${identifier.replace(/[\s.]/g, '').toUpperCase()}` };
+          const limit = await auth.throttle.check(request.ip, typedAccount);
           if (!limit.allowed) {
             await auth.login.refused(null, 'RATE_LIMITED', 'idp-login', requestContext(request));
             return refusalPage(reply, 'RATE_LIMITED', request.id, limit.retryAfterSeconds);
           }
 
           const account = await idp.accounts.lookup(population, identifier);
-          if (!account.ok) return again(account.problem === 'MALFORMED' ? 400 : 403, account.message);
+          if (!account.ok) {
+            await auth.throttle.failed(request.ip, typedAccount);
+            return again(account.problem === 'MALFORMED' ? 400 : 403, account.message);
+          }
           reply.hijack();
           return idp.provider.interactionFinished(
             asPublicRequest(request, auth.publicUrl()),
