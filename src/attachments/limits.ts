@@ -69,6 +69,12 @@ export interface AttachmentLimits {
   maxPdfPageOperators: number;
   /** Operators in all the content streams of one PDF. */
   maxPdfOperators: number;
+  /** JavaScript heap of one worker thread, in MiB (`resourceLimits`): past it, the thread is stopped. */
+  workerHeapMb: number;
+  /** Memory (heap and buffers) a worker thread may keep after a task, in MiB: past it, it is replaced. */
+  workerRecycleMb: number;
+  /** Worker tasks one person may have running at once; their other files wait their turn. */
+  workerTasksPerPerson: number;
   /** Characters (code points) of a sanitised file name, extension included. */
   maxFileNameLength: number;
   /** Media types accepted, decided from magic bytes only. */
@@ -92,6 +98,9 @@ export const DEFAULT_LIMITS: Readonly<AttachmentLimits> = Object.freeze({
   maxPdfDecodedBytes: 256 * MB,
   maxPdfPageOperators: 200_000,
   maxPdfOperators: 1_000_000,
+  workerHeapMb: 512,
+  workerRecycleMb: 256,
+  workerTasksPerPerson: 1,
   maxFileNameLength: 120,
   acceptedTypes: DEFAULT_TYPES,
 });
