@@ -56,7 +56,7 @@ export function onePagePdf(data: Buffer, filter: string, extraObjects: string[] 
  */
 export function fillFloodPdf(operations: number): Buffer {
   const lines: string[] = [];
-  for (let i = 0; i < operations; i++) lines.push(`${(i % 59) * 10} ${(i % 83) * 10} 1 1 re f`);
+  for (let i = 0; i < operations; i++) lines.push(`${(i % 59) * 10} ${(i % 59) * 14} 1 1 re f`);
   return onePagePdf(zlib.deflateSync(Buffer.from(lines.join('\n'), 'latin1')), '/Filter /FlateDecode');
 }
 
