@@ -65,7 +65,10 @@ export interface AttachmentLimits {
   maxPdfStreamBytes: number;
   /** Bytes all the streams of one PDF may decode to, together. */
   maxPdfDecodedBytes: number;
-  /** Operators in one content stream (a page's, or a form it draws), counted before pdf.js parses it. */
+  /**
+   * Operators in one content stream (a page's, or a form it draws), counted before pdf.js parses
+   * it; and in a page's operator list as pdf.js builds it to draw it (forms expanded).
+   */
   maxPdfPageOperators: number;
   /** Operators in all the content streams of one PDF. */
   maxPdfOperators: number;

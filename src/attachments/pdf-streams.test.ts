@@ -9,6 +9,7 @@ import {
   inflateBombPdf,
   lzwBomb,
   manyContentStreamsPdf,
+  nestedFormsPdf,
   onePagePdf,
   runLengthBomb,
   zeroBomb,
@@ -104,6 +105,17 @@ test('a page of a million fills is refused by counting its operators, before any
   await assert.rejects(decodePdfStreams(manyContentStreamsPdf(12, 100_000), L), tooComplex('operators'));
   const withinBudget = fillFloodPdf(1000);
   assert.equal((await processPdf(withinBudget, L)).pages, 1);
+});
+
+test('a page drawing forms within forms is stopped once its operator list is over the cap', async () => {
+  // 10,000 fills through four levels of forms: each content stream holds ten operators at most.
+  const pdf = nestedFormsPdf(4, 10);
+  await decodePdfStreams(pdf, L);
+  await assert.rejects(processPdf(pdf, { ...L, maxPdfPageOperators: 5000 }), {
+    code: 'ATTACHMENT_PDF_TOO_COMPLEX',
+    details: { reason: 'operators', maxPageOperators: 5000 },
+  });
+  assert.equal((await processPdf(nestedFormsPdf(1, 10), { ...L, maxPdfPageOperators: 5000 })).pages, 1);
 });
 
 test('ordinary PDFs are within every cap', async () => {

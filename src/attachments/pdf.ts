@@ -177,7 +177,12 @@ interface CanvasAndContext {
   };
 }
 
-/** Renders a page with its long side at `qrScanEdge`; null when it cannot be drawn in time. */
+/**
+ * Renders a page with its long side at `qrScanEdge`; null when it cannot be drawn in time.
+ * Refused (ATTACHMENT_PDF_TOO_COMPLEX `operators`) when the page's operator list, as pdf.js
+ * builds it — forms drawn in it expanded, which counting each content stream cannot see — goes
+ * past `maxPdfPageOperators`: drawing stops there.
+ */
 async function render(
   doc: PDFDocumentProxy,
   page: PDFPageProxy,
@@ -194,6 +199,7 @@ async function render(
   };
   let target: CanvasAndContext | null = null;
   let timer: NodeJS.Timeout | undefined;
+  let tooMany = false;
   try {
     target = factory.create(width, height);
     const task = page.render({
@@ -201,6 +207,12 @@ async function render(
       canvasContext: target.context as never,
       viewport,
     });
+    // Called between slices of drawing, as the operator list grows.
+    task.onContinue = (next: () => void) => {
+      if (operatorsSoFar(task) <= limits.maxPdfPageOperators) return next();
+      tooMany = true;
+      task.cancel();
+    };
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         task.cancel();
@@ -211,9 +223,22 @@ async function render(
     const image = target.context.getImageData(0, 0, width, height);
     return { data: new Uint8ClampedArray(image.data), width: image.width, height: image.height };
   } catch {
+    if (tooMany) {
+      throw attachmentError('ATTACHMENT_PDF_TOO_COMPLEX', {
+        reason: 'operators',
+        maxPageOperators: limits.maxPdfPageOperators,
+      });
+    }
     return null;
   } finally {
     clearTimeout(timer);
     if (target) factory.destroy(target);
   }
+}
+
+/** The length of the operator list pdf.js has built so far for this rendering (its own field). */
+function operatorsSoFar(task: unknown): number {
+  const internal = (task as { _internalRenderTask?: { operatorList?: { fnArray?: unknown[] } } })
+    ._internalRenderTask;
+  return internal?.operatorList?.fnArray?.length ?? 0;
 }

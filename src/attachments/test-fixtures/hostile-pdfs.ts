@@ -126,3 +126,27 @@ export function manyContentStreamsPdf(streams: number, operations: number): Buff
     '',
   );
 }
+
+/**
+ * A one-page PDF whose page draws a form that draws the next one `fanOut` times, `depth` levels
+ * down, the last one filling a rectangle: every content stream is tiny, but drawn, the page
+ * holds fanOut^depth fills.
+ */
+export function nestedFormsPdf(depth: number, fanOut: number): Buffer {
+  const form = (n: number) => 4 + n;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents ${form(depth + 1)} 0 R /Resources << /XObject << /X ${form(depth)} 0 R >> >> >>`,
+  ];
+  for (let level = 0; level <= depth; level++) {
+    const body = level === 0 ? '0 0 1 1 re f\n' : '/X Do\n'.repeat(fanOut);
+    const resources = level === 0 ? '' : `/Resources << /XObject << /X ${form(level - 1)} 0 R >> >>`;
+    objects.push(
+      `<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] ${resources} /Length ${body.length} >>\nstream\n${body}\nendstream`,
+    );
+  }
+  const page = '/X Do\n';
+  objects.push(`<< /Length ${page.length} >>\nstream\n${page}\nendstream`);
+  return assemblePdf(objects, '');
+}
