@@ -96,9 +96,14 @@ export function createAttachmentWorkers(options: WorkerPoolOptions): AttachmentW
   const runningByOwner = new Map<string, number>();
   const lastServed = new Map<string, number>();
   let turns = 0;
-  /** Threads terminated on purpose after a task: a job that dies with one is given back. */
+  /**
+   * Threads terminated on purpose after a task (ids, never reused): a job that dies with one is
+   * given back, as is one given to a thread — by piscina, as the thread finished — that had not
+   * started it before a retirement.
+   */
   const retired = new Set<number>();
   let retirements = 0;
+  let retiring = 0;
 
   function submit(job: Job): void {
     const queue = waiting.get(job.owner) ?? [];
@@ -108,7 +113,8 @@ export function createAttachmentWorkers(options: WorkerPoolOptions): AttachmentW
   }
 
   function pump(): void {
-    while (running < options.threads) {
+    // A retired thread counts until it has exited: piscina would give it the next task.
+    while (running + retiring < options.threads) {
       const job = next();
       if (!job) return;
       running += 1;
@@ -183,6 +189,11 @@ export function createAttachmentWorkers(options: WorkerPoolOptions): AttachmentW
     if (!worker) return;
     retired.add(thread);
     retirements += 1;
+    retiring += 1;
+    worker.once('exit', () => {
+      retiring -= 1;
+      pump();
+    });
     options.onRecycle?.(memoryMb);
     void worker.terminate();
   }
