@@ -165,7 +165,7 @@ export function createAttachmentWorkers(options: WorkerPoolOptions): AttachmentW
         { task: job.task, started: port2 },
         { transferList: [port2], signal: abort.signal },
       );
-      if (reply.memoryMb > limits.workerRecycleMb && thread !== undefined) retire(thread, reply.memoryMb);
+      if (reply.memoryMb > limits.workerRecycleMb) retire(reply.thread, reply.memoryMb);
       job.resolve(reply);
     } catch (error) {
       if (abort.signal.aborted) return job.reject('timeout');

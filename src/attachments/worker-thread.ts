@@ -53,6 +53,8 @@ export type WorkerReply<T> = (
 ) & {
   /** The thread's JavaScript heap and buffers once the task is over, in MiB. */
   memoryMb: number;
+  /** The thread's id (the reply may arrive before the message saying it started). */
+  thread: number;
 };
 
 export default async function runTask({ task, started }: WorkerMessage): Promise<unknown> {
@@ -60,20 +62,22 @@ export default async function runTask({ task, started }: WorkerMessage): Promise
   started.close();
   try {
     const value = await perform(task);
-    const pixels = pixelsOf(value);
+    const reply: WorkerReply<typeof value> = { ok: true, value, memoryMb: memoryMb(), thread: threadId };
     return move({
-      [transferableSymbol]: pixels.map((image) => image.data.buffer),
-      [valueSymbol]: { ok: true, value, memoryMb: memoryMb() },
+      [transferableSymbol]: pixelsOf(value).map((image) => image.data.buffer),
+      [valueSymbol]: reply,
     });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return {
+    const reply: WorkerReply<never> = {
       ok: false,
       code: error.code,
       message: error.message,
       details: error.details,
       memoryMb: memoryMb(),
+      thread: threadId,
     };
+    return reply;
   }
 }
 
