@@ -4,8 +4,10 @@ import zlib from 'node:zlib';
  * The stream filters pdf.js decodes itself, decoded here first, each under a byte cap, so that
  * what pdf.js would inflate is known before it is given the file (src/attachments/pdf-streams.ts).
  *
- * - Flate and Brotli go through node:zlib as streams: output is counted chunk by chunk and the
- *   decoder is stopped one chunk past the cap — the whole output is never allocated.
+ * - Flate and Brotli go through node:zlib with `maxOutputLength` at the cap (zlib stops one
+ *   chunk past it: the whole output is never allocated), synchronously — this runs in a worker
+ *   thread, and keeps libuv's threads for the main thread's files. Corrupt data, where the
+ *   synchronous call keeps nothing, is decoded again as a stream, counted chunk by chunk.
  * - LZW, ASCII85, ASCIIHex and RunLength are decoded here, into a buffer that never grows past
  *   the cap.
  * - A decoder stops where its data says it ends (end of deflate stream, EOD code, `~>`, `>`,
@@ -43,7 +45,7 @@ export async function decodeFilter(
     case 'Fl':
       return flate(data, cap);
     case 'BrotliDecode':
-      return zlibStream(zlib.createBrotliDecompress(), data, cap);
+      return zlibDecode('brotli', data, cap);
     case 'LZWDecode':
     case 'LZW':
       return lzw(data, cap, params.earlyChange);
@@ -69,7 +71,23 @@ function flate(data: Buffer, cap: number): Promise<Decoded> {
   if (data.length < 2 || (cmf & 0x0f) !== 8 || ((cmf << 8) + flg) % 31 !== 0 || flg & 0x20) {
     return Promise.resolve({ kind: 'bytes', bytes: Buffer.alloc(0) });
   }
-  return zlibStream(zlib.createInflateRaw(), data.subarray(2), cap);
+  return zlibDecode('inflate', data.subarray(2), cap);
+}
+
+function zlibDecode(kind: 'inflate' | 'brotli', data: Buffer, cap: number): Promise<Decoded> {
+  try {
+    const bytes =
+      kind === 'inflate'
+        ? zlib.inflateRawSync(data, { maxOutputLength: cap, finishFlush: zlib.constants.Z_SYNC_FLUSH })
+        : zlib.brotliDecompressSync(data, { maxOutputLength: cap });
+    return Promise.resolve({ kind: 'bytes', bytes });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+      return Promise.resolve({ kind: 'over', decoded: cap + 1 });
+    }
+    const decoder = kind === 'inflate' ? zlib.createInflateRaw() : zlib.createBrotliDecompress();
+    return zlibStream(decoder, data, cap);
+  }
 }
 
 const INPUT_CHUNK = 64 * 1024;

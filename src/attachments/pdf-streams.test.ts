@@ -41,6 +41,12 @@ test('every filter pdf.js decodes is decoded with a cap: Flate, LZW, RunLength, 
   const bombs: Array<[string, Buffer, string]> = [
     ['Flate', zeroBomb(2 * MiB), '/Filter /FlateDecode'],
     ['Flate, abbreviated', zeroBomb(2 * MiB), '/Filter /Fl'],
+    // Corrupt after 2 MiB: what came out before the corruption counts, as in pdf.js.
+    [
+      'Flate, corrupt',
+      Buffer.concat([zeroBomb(2 * MiB).subarray(0, -6), Buffer.alloc(8, 0xff)]),
+      '/Filter /Fl',
+    ],
     ['LZW', lzwBomb(1), '/Filter /LZWDecode'],
     ['RunLength', runLengthBomb(2 * MiB), '/Filter /RunLengthDecode'],
     ['ASCII85', Buffer.from(`${'z'.repeat(600_000)}~>`), '/Filter /ASCII85Decode'],
@@ -103,6 +109,15 @@ test('a page of a million fills is refused by counting its operators, before any
   });
   // Spread over many content streams of one page, and over the file.
   await assert.rejects(decodePdfStreams(manyContentStreamsPdf(12, 100_000), L), tooComplex('operators'));
+  // Corrupt after the fills (an invalid block type): what came out before counts, as in pdf.js.
+  const fills = zlib.deflateRawSync(Buffer.from('0 0 1 1 re f\n'.repeat(300_000)), {
+    finishFlush: zlib.constants.Z_SYNC_FLUSH,
+  });
+  const corrupt = Buffer.concat([Buffer.from([0x78, 0x9c]), fills, Buffer.from([0xff, 0xff])]);
+  await assert.rejects(
+    decodePdfStreams(onePagePdf(corrupt, '/Filter /FlateDecode'), L),
+    tooComplex('operators'),
+  );
   const withinBudget = fillFloodPdf(1000);
   assert.equal((await processPdf(withinBudget, L)).pages, 1);
 });
