@@ -8,8 +8,18 @@ const OPERATORS = new Set(
   (
     'b B b* B* BDC BI BMC BT BX c cm CS cs d d0 d1 Do DP EI EMC ET EX f F f* G g gs h i ID j J K k l ' +
     'm M MP n q Q re RG rg ri s S SC sc SCN scn sh T* Tc Td TD Tf Tj TJ TL Tm Tr Ts Tw Tz v w W W* y \' "'
-  ).split(' '),
+  )
+    .split(' ')
+    .map((name) => key(Buffer.from(name, 'latin1'), 0, name.length)),
 );
+const ID = key(Buffer.from('ID', 'latin1'), 0, 2);
+
+/** An operator's name (1 to 3 bytes) as a number. */
+function key(data: Uint8Array, start: number, length: number): number {
+  let k = 0;
+  for (let i = 0; i < length; i++) k = k * 256 + (data[start + i] ?? 0);
+  return k * 4 + length;
+}
 
 const WHITE = new Uint8Array(256);
 for (const c of [0, 9, 10, 12, 13, 32]) WHITE[c] = 1;
@@ -46,10 +56,12 @@ export function countOperators(data: Uint8Array, stopAfter: number): number {
       const start = at;
       while (at < end && isRegular(data[at] ?? 0)) at++;
       const length = at - start;
-      if (length <= 3 && OPERATORS.has(String.fromCharCode(...data.subarray(start, at)))) {
+      if (length > 3) continue;
+      const name = key(data, start, length);
+      if (OPERATORS.has(name)) {
         count++;
         if (count > stopAfter) return count;
-        if (length === 2 && data[start] === 0x49 && data[start + 1] === 0x44) at = skipInlineImage(data, at);
+        if (name === ID) at = skipInlineImage(data, at);
       }
     }
   }
