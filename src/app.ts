@@ -101,6 +101,7 @@ export async function createApp(
   });
   const attachmentWorkers = createAttachmentWorkers({
     threads: config.attachmentWorkers,
+    limits: config.attachments,
     onFailure: (failure) => deps.logger?.warn({ worker: failure }, 'attachment worker thread stopped'),
   });
   const eprescriptions = createLocalEPrescriptionBase(store.db);

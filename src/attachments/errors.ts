@@ -16,6 +16,7 @@ export const ATTACHMENT_ERROR_MESSAGES = {
     'Ce PDF est protégé par un mot de passe ou chiffré : envoyez une copie sans protection.',
   ATTACHMENT_PDF_INVALID: 'Ce PDF est illisible ou endommagé.',
   ATTACHMENT_PDF_TOO_MANY_PAGES: 'Ce PDF comporte trop de pages.',
+  ATTACHMENT_PDF_TOO_COMPLEX: 'Ce PDF est trop complexe pour être lu : envoyez plutôt une photo du document.',
 } as const;
 
 export type AttachmentErrorCode = keyof typeof ATTACHMENT_ERROR_MESSAGES;

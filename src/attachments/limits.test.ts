@@ -39,6 +39,7 @@ test('every attachment error code has a French message and the HTTP status of th
     ATTACHMENT_PDF_ENCRYPTED: 422,
     ATTACHMENT_PDF_INVALID: 422,
     ATTACHMENT_PDF_TOO_MANY_PAGES: 422,
+    ATTACHMENT_PDF_TOO_COMPLEX: 422,
   };
   assert.deepEqual(Object.keys(ATTACHMENT_ERROR_MESSAGES).sort(), Object.keys(expected).sort());
   for (const [code, status] of Object.entries(expected)) {
@@ -57,6 +58,7 @@ function readmeValue(key: keyof AttachmentLimits, value: AttachmentLimits[keyof 
   if (key.endsWith('Bytes')) return [`${n / MB} MB`];
   if (key === 'maxImagePixels') return [`${n / 1_000_000} Mpx`];
   if (key.endsWith('Edge')) return [`${n} px`];
+  if (key.endsWith('Mb')) return [`${n} MB`];
   return [String(n)];
 }
 

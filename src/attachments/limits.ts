@@ -58,6 +58,26 @@ export interface AttachmentLimits {
   qrScanEdge: number;
   /** Seconds allowed to decode and re-encode one image, or to render one PDF page. */
   processingSeconds: number;
+  /**
+   * Bytes one PDF stream may decode to (FlateDecode, LZW, Brotli, ASCII85/Hex, RunLength, each
+   * step of a filter chain), decoded with a cap before pdf.js is given the file.
+   */
+  maxPdfStreamBytes: number;
+  /** Bytes all the streams of one PDF may decode to, together. */
+  maxPdfDecodedBytes: number;
+  /**
+   * Operators in one content stream (a page's, or a form it draws), counted before pdf.js parses
+   * it; and in a page's operator list as pdf.js builds it to draw it (forms expanded).
+   */
+  maxPdfPageOperators: number;
+  /** Operators in all the content streams of one PDF. */
+  maxPdfOperators: number;
+  /** JavaScript heap of one worker thread, in MiB (`resourceLimits`): past it, the thread is stopped. */
+  workerHeapMb: number;
+  /** Memory (heap and buffers) a worker thread may keep after a task, in MiB: past it, it is replaced. */
+  workerRecycleMb: number;
+  /** Worker tasks one person may have running at once; their other files wait their turn. */
+  workerTasksPerPerson: number;
   /** Characters (code points) of a sanitised file name, extension included. */
   maxFileNameLength: number;
   /** Media types accepted, decided from magic bytes only. */
@@ -77,6 +97,13 @@ export const DEFAULT_LIMITS: Readonly<AttachmentLimits> = Object.freeze({
   qrScanPdfPages: 3,
   qrScanEdge: 2000,
   processingSeconds: 30,
+  maxPdfStreamBytes: 32 * MB,
+  maxPdfDecodedBytes: 256 * MB,
+  maxPdfPageOperators: 200_000,
+  maxPdfOperators: 1_000_000,
+  workerHeapMb: 512,
+  workerRecycleMb: 256,
+  workerTasksPerPerson: 1,
   maxFileNameLength: 120,
   acceptedTypes: DEFAULT_TYPES,
 });
@@ -102,7 +129,8 @@ export function checkPixels(
 /**
  * How long a worker thread may take over one task before it is stopped
  * (src/attachments/worker-pool.ts): `processingSeconds` for a photo's decoding or QR scan, and
- * for a PDF one more per page rendered (`qrScanPdfPages`) — two minutes by default.
+ * for a PDF one more per page rendered (`qrScanPdfPages`) — two minutes by default. It starts when
+ * a thread starts the task, not when the task is queued.
  */
 export function workerDeadlineMs(
   limits: Pick<AttachmentLimits, 'processingSeconds'>,

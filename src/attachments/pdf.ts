@@ -12,6 +12,7 @@ import { attachmentError } from './errors.ts';
 import type { RgbaImage } from './image.ts';
 import type { AttachmentLimits } from './limits.ts';
 import { scanActiveContent } from './pdf-active-content.ts';
+import { decodePdfStreams, namesIn, type PdfStreamLimits } from './pdf-streams.ts';
 
 /**
  * PDFs (design note §3.4): parsed with pdf.js (legacy build, for Node) with string evaluation
@@ -19,7 +20,9 @@ import { scanActiveContent } from './pdf-active-content.ts';
  * outside: standard fonts, CMaps and decoders come from the pdfjs-dist package on disk.
  *
  * - Refused: unparseable (ATTACHMENT_PDF_INVALID), encrypted — whether a password is needed
- *   or not (ATTACHMENT_PDF_ENCRYPTED) — and over the page cap (ATTACHMENT_PDF_TOO_MANY_PAGES).
+ *   or not (ATTACHMENT_PDF_ENCRYPTED) — over the page cap (ATTACHMENT_PDF_TOO_MANY_PAGES), and
+ *   too costly to read: streams that decode to too many bytes, pages of too many operators
+ *   (ATTACHMENT_PDF_TOO_COMPLEX, src/attachments/pdf-streams.ts, checked before pdf.js opens it).
  * - Flagged, for the pharmacy: JavaScript (document, pages, annotations, form fields), Launch
  *   actions, embedded files, form submissions (pdf.js's findings + `scanActiveContent`).
  * - Rendered: the first pages, for the QR code scan and (the first) the thumbnail. pdf.js draws on
@@ -38,18 +41,26 @@ export interface ProcessedPdf {
   scans: RgbaImage[];
 }
 
-type PdfLimits = Pick<
-  AttachmentLimits,
-  'maxPdfPages' | 'maxImagePixels' | 'qrScanPdfPages' | 'qrScanEdge' | 'processingSeconds'
->;
+type PdfLimits = PdfStreamLimits &
+  Pick<
+    AttachmentLimits,
+    'maxPdfPages' | 'maxImagePixels' | 'qrScanPdfPages' | 'qrScanEdge' | 'processingSeconds'
+  >;
 
 const pdfjsDir = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 const asset = (folder: string) => `${path.join(pdfjsDir, folder)}${path.sep}`;
 
 export async function processPdf(bytes: Uint8Array, limits: PdfLimits): Promise<ProcessedPdf> {
+  // pdf.js decrypts before it inflates: what it would inflate cannot be known here.
+  if (
+    namesIn(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')).has('Encrypt')
+  ) {
+    throw attachmentError('ATTACHMENT_PDF_ENCRYPTED');
+  }
+  const { objectStreams } = await decodePdfStreams(bytes, limits);
   const doc = await open(bytes, limits);
   try {
-    return await inspect(doc, bytes, limits);
+    return await inspect(doc, scanActiveContent(bytes, objectStreams), limits);
   } catch (error) {
     // A structure pdf.js could open but not walk (broken page tree, annotations…).
     if (error instanceof DomainError) throw error;
@@ -59,7 +70,11 @@ export async function processPdf(bytes: Uint8Array, limits: PdfLimits): Promise<
   }
 }
 
-async function inspect(doc: PDFDocumentProxy, bytes: Uint8Array, limits: PdfLimits): Promise<ProcessedPdf> {
+async function inspect(
+  doc: PDFDocumentProxy,
+  scanned: AttachmentFlag[],
+  limits: PdfLimits,
+): Promise<ProcessedPdf> {
   const { info } = await doc.getMetadata();
   if ((info as { EncryptFilterName?: unknown }).EncryptFilterName) {
     throw attachmentError('ATTACHMENT_PDF_ENCRYPTED');
@@ -69,7 +84,7 @@ async function inspect(doc: PDFDocumentProxy, bytes: Uint8Array, limits: PdfLimi
   if (pages > limits.maxPdfPages) {
     throw attachmentError('ATTACHMENT_PDF_TOO_MANY_PAGES', { pages, maxPages: limits.maxPdfPages });
   }
-  const flags = new Set(scanActiveContent(bytes));
+  const flags = new Set(scanned);
   for (const flag of await documentFlags(doc)) flags.add(flag);
   const scans: RgbaImage[] = [];
   for (let n = 1; n <= pages; n++) {
@@ -162,7 +177,12 @@ interface CanvasAndContext {
   };
 }
 
-/** Renders a page with its long side at `qrScanEdge`; null when it cannot be drawn in time. */
+/**
+ * Renders a page with its long side at `qrScanEdge`; null when it cannot be drawn in time.
+ * Refused (ATTACHMENT_PDF_TOO_COMPLEX `operators`) when the page's operator list, as pdf.js
+ * builds it — forms drawn in it expanded, which counting each content stream cannot see — goes
+ * past `maxPdfPageOperators`: drawing stops there.
+ */
 async function render(
   doc: PDFDocumentProxy,
   page: PDFPageProxy,
@@ -179,6 +199,7 @@ async function render(
   };
   let target: CanvasAndContext | null = null;
   let timer: NodeJS.Timeout | undefined;
+  let tooMany = false;
   try {
     target = factory.create(width, height);
     const task = page.render({
@@ -186,6 +207,12 @@ async function render(
       canvasContext: target.context as never,
       viewport,
     });
+    // Called between slices of drawing, as the operator list grows.
+    task.onContinue = (next: () => void) => {
+      if (operatorsSoFar(task) <= limits.maxPdfPageOperators) return next();
+      tooMany = true;
+      task.cancel();
+    };
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         task.cancel();
@@ -196,9 +223,22 @@ async function render(
     const image = target.context.getImageData(0, 0, width, height);
     return { data: new Uint8ClampedArray(image.data), width: image.width, height: image.height };
   } catch {
+    if (tooMany) {
+      throw attachmentError('ATTACHMENT_PDF_TOO_COMPLEX', {
+        reason: 'operators',
+        maxPageOperators: limits.maxPdfPageOperators,
+      });
+    }
     return null;
   } finally {
     clearTimeout(timer);
     if (target) factory.destroy(target);
   }
+}
+
+/** The length of the operator list pdf.js has built so far for this rendering (its own field). */
+function operatorsSoFar(task: unknown): number {
+  const internal = (task as { _internalRenderTask?: { operatorList?: { fnArray?: unknown[] } } })
+    ._internalRenderTask;
+  return internal?.operatorList?.fnArray?.length ?? 0;
 }

@@ -26,6 +26,11 @@ export interface PipelineDeps {
   blobs: BlobStore;
   limits: AttachmentLimits;
   workers: AttachmentWorkers;
+  /**
+   * Whose file this is (e.g. `patient:<matricule>`), for the worker pool's fair share: one
+   * person's files take turns with everyone else's. Unset: the file is its own owner.
+   */
+  owner?: string;
 }
 
 export async function processAttachment(
@@ -33,7 +38,7 @@ export async function processAttachment(
   declaredFileName: string | null | undefined,
   deps: PipelineDeps,
 ): Promise<ProcessedAttachment> {
-  const { blobs, limits, workers } = deps;
+  const { blobs, limits, workers, owner } = deps;
   if (upload.size > limits.maxFileBytes) {
     throw attachmentError('ATTACHMENT_TOO_LARGE', { limitBytes: limits.maxFileBytes, scope: 'file' });
   }
@@ -42,7 +47,7 @@ export async function processAttachment(
   const source = { sourceType, sourceSha256: upload.sha256, sourceSize: upload.size };
 
   if (sourceType === 'application/pdf') {
-    const pdf = await workers.pdf(bytes, limits);
+    const pdf = await workers.pdf(bytes, limits, owner);
     const blob = await blobs.put(bytes);
     const thumbnail = pdf.firstPage ? await blobs.put(await rgbaThumbnail(pdf.firstPage, limits)) : null;
     return {
@@ -60,8 +65,10 @@ export async function processAttachment(
     };
   }
 
-  const image = await processImage(bytes, sourceType as ImageType, limits, workers.heic);
-  const prescriptionNumbers = await workers.scan([image.scan], limits);
+  const image = await processImage(bytes, sourceType as ImageType, limits, (b, l) =>
+    workers.heic(b, l, owner),
+  );
+  const prescriptionNumbers = await workers.scan([image.scan], limits, owner);
   const blob = await blobs.put(image.jpeg);
   const thumbnail = await blobs.put(image.thumbnail);
   return {

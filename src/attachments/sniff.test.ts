@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import zlib from 'node:zlib';
+import fc from 'fast-check';
 import sharp from 'sharp';
-import { DEFAULT_TYPES, SUPPORTED_TYPES } from './limits.ts';
+import { decodeHeic } from './heic.ts';
+import { type ImageType, processImage } from './image.ts';
+import { DEFAULT_LIMITS, DEFAULT_TYPES, SUPPORTED_TYPES } from './limits.ts';
 import { sniffType } from './sniff.ts';
 import { iphoneStyleHeic } from './test-fixtures/heic.ts';
 import { BLUE, phoneJpeg, RED } from './test-fixtures/images.ts';
@@ -65,4 +69,43 @@ test('polyglot: a PDF with a JPEG header is a JPEG to us, never a PDF', async ()
   // where it does not decode (see pipeline.test.ts), and a PDF is never produced from it.
   const far = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2000), await makePdf()]);
   assert.equal(await sniffType(far, DEFAULT_TYPES), 'image/jpeg');
+});
+
+test('a photo with the right magic bytes and damaged data is a damaged photo, whatever the damage', async () => {
+  const ihdr = (width: number, height: number) => {
+    const chunk = Buffer.alloc(25);
+    chunk.writeUInt32BE(13, 0);
+    chunk.write('IHDR', 4, 'latin1');
+    chunk.writeUInt32BE(width, 8);
+    chunk.writeUInt32BE(height, 12);
+    chunk.set([8, 2, 0, 0, 0], 16); // 8-bit RGB
+    chunk.writeUInt32BE(zlib.crc32(chunk.subarray(4, 21)), 21);
+    return chunk;
+  };
+  const heads: Array<[string, Buffer]> = [
+    ['PNG', Buffer.from('89504e470d0a1a0a', 'hex')],
+    ['PNG with a valid IHDR', Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), ihdr(64, 48)])],
+    ['JPEG', Buffer.from('ffd8ff', 'hex')],
+    ['HEIC', Buffer.from('00000018667479706865696300000000686569636d696631', 'hex')],
+  ];
+  // Random data, but no PDF header (a photo carrying one is refused as a polyglot, rightly).
+  const tail = fc
+    .uint8Array({ minLength: 0, maxLength: 600 })
+    .filter((t) => !Buffer.from(t).includes('%PDF-'));
+  for (const [name, head] of heads) {
+    await fc
+      .assert(
+        fc.asyncProperty(tail, async (data) => {
+          const bytes = Buffer.concat([head, data]);
+          const type = await sniffType(bytes, DEFAULT_TYPES);
+          await assert.rejects(processImage(bytes, type as ImageType, DEFAULT_LIMITS, decodeHeic), {
+            code: 'ATTACHMENT_IMAGE_INVALID',
+          });
+        }),
+        { numRuns: 60, examples: [[new Uint8Array(0)]] },
+      )
+      .catch((error: Error) => {
+        throw new Error(`${name}: ${error.message}`);
+      });
+  }
 });

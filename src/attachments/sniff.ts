@@ -22,12 +22,28 @@ export const PDF_HEADER_WINDOW = 1024;
 
 const PDF_HEADER = Buffer.from('%PDF-', 'latin1');
 
+/**
+ * Photos recognised by their fixed signature alone, before file-type is asked: file-type also
+ * reads past it (a PNG's chunks, to tell APNG; the byte after a JPEG's start marker, to tell
+ * JPEG-LS), so a photo with the right header but damaged data was "not a photo"
+ * (ATTACHMENT_TYPE_REFUSED) or a damaged photo depending on its bytes. Decided here, such a file
+ * goes to the decoder, which refuses it as ATTACHMENT_IMAGE_INVALID. (HEIF types are decided by
+ * their `ftyp` box's brand, which file-type reads and nothing more.)
+ */
+const IMAGE_SIGNATURES: ReadonlyArray<[SupportedType, Buffer]> = [
+  ['image/png', Buffer.from('89504e470d0a1a0a', 'hex')],
+  ['image/jpeg', Buffer.from('ffd8ff', 'hex')],
+];
+
 export async function sniffType(
   bytes: Uint8Array,
   accepted: readonly SupportedType[],
 ): Promise<SupportedType> {
-  const detected = await fileTypeFromBuffer(bytes);
-  const mime = detected?.mime;
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 8));
+  const signed = IMAGE_SIGNATURES.find(([, signature]) =>
+    head.subarray(0, signature.length).equals(signature),
+  );
+  const mime = signed?.[0] ?? (await fileTypeFromBuffer(bytes))?.mime;
   if (!mime || !isSupported(mime) || !accepted.includes(mime)) {
     throw attachmentError('ATTACHMENT_TYPE_REFUSED', { detected: mime ?? null });
   }

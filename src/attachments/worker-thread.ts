@@ -1,3 +1,4 @@
+import { type MessagePort, threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { DomainError } from '../domain-error.ts';
 import type { AttachmentFlag } from './attachment.ts';
@@ -14,7 +15,10 @@ import { scanPrescriptionNumbers } from './qr.ts';
  * works off the event loop, and stopping a thread in the middle of a sharp call is not safe.
  *
  * A refusal (DomainError) comes back as a value — errors lose their code on the way between
- * threads. Pixels go both ways as transferred buffers, not copies.
+ * threads. Pixels go both ways as transferred buffers, not copies. The thread says when it
+ * starts a task (its deadline starts then, not while the task waits) on the port it is given,
+ * and every reply tells how much memory the thread holds, for the pool to replace a thread that
+ * grew too large.
  */
 export type WorkerTask =
   | { op: 'pdf'; bytes: Uint8Array; limits: AttachmentLimits }
@@ -37,22 +41,50 @@ export interface WorkerResults {
   scan: string[];
 }
 
-export type WorkerReply<T> =
-  | { ok: true; value: T }
-  | { ok: false; code: string; message: string; details: Readonly<Record<string, unknown>> };
+/** What the pool sends: the task, and the port on which the thread says it started it (its id). */
+export interface WorkerMessage {
+  task: WorkerTask;
+  started: MessagePort;
+}
 
-export default async function runTask(task: WorkerTask): Promise<unknown> {
+export type WorkerReply<T> = (
+  | { ok: true; value: T }
+  | { ok: false; code: string; message: string; details: Readonly<Record<string, unknown>> }
+) & {
+  /** The thread's JavaScript heap and buffers once the task is over, in MiB. */
+  memoryMb: number;
+  /** The thread's id (the reply may arrive before the message saying it started). */
+  thread: number;
+};
+
+export default async function runTask({ task, started }: WorkerMessage): Promise<unknown> {
+  started.postMessage(threadId);
+  started.close();
   try {
     const value = await perform(task);
-    const pixels = pixelsOf(value);
+    const reply: WorkerReply<typeof value> = { ok: true, value, memoryMb: memoryMb(), thread: threadId };
     return move({
-      [transferableSymbol]: pixels.map((image) => image.data.buffer),
-      [valueSymbol]: { ok: true, value },
+      [transferableSymbol]: pixelsOf(value).map((image) => image.data.buffer),
+      [valueSymbol]: reply,
     });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return { ok: false, code: error.code, message: error.message, details: error.details };
+    const reply: WorkerReply<never> = {
+      ok: false,
+      code: error.code,
+      message: error.message,
+      details: error.details,
+      memoryMb: memoryMb(),
+      thread: threadId,
+    };
+    return reply;
   }
+}
+
+/** In a worker thread, heap and external memory are the thread's own (rss is the process's). */
+function memoryMb(): number {
+  const { heapTotal, external } = process.memoryUsage();
+  return Math.round((heapTotal + external) / (1024 * 1024));
 }
 
 async function perform(task: WorkerTask): Promise<WorkerResults[WorkerTask['op']]> {
