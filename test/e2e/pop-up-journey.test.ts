@@ -51,6 +51,7 @@ describe('the pop-up journey, in Chromium', {
       DATABASE_URL: store.url ?? '',
       DATA_DIR: data.dir,
       AUDIT_PSEUDONYM_KEY: randomBytes(32).toString('base64'),
+      AUDIT_CHAIN_KEY: randomBytes(32).toString('base64'),
       BLOB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     };
     // A loads the demo data, then B joins the same database and attachment store.

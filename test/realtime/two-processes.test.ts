@@ -35,6 +35,7 @@ describe('real-time events between two server processes', {
       ...QUOTAS,
       DATABASE_URL: store.url ?? '',
       AUDIT_PSEUDONYM_KEY: randomBytes(32).toString('base64'),
+      AUDIT_CHAIN_KEY: randomBytes(32).toString('base64'),
       BLOB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     };
     // A loads the demo data; B joins the same database once it is there.
