@@ -236,15 +236,33 @@ describe('multipart sends: checked before the files, nothing kept when cut short
     assert.deepEqual(refused.body.error.details.fields, ['body.fichiers']);
   });
 
+  it("refuses a form over the parser's limits instead of cutting it short", async () => {
+    const url = `/api/patient/conversations/${conversationId}/messages`;
+    const many = Array.from({ length: 41 }, () =>
+      field('documentIds', '0195f3a2-0000-7000-8000-000000000000'),
+    );
+    const refused = json(await post(url, [field('text', 'Ci-joint'), ...many]));
+    assert.equal(refused.status, 413, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.code, 'MULTIPART_TOO_MANY_PARTS');
+  });
+
   it('counts refused sends against a quota, in the database', async () => {
-    const rows = await quotaRows();
-    const attempts = rows.find((r) => r.kind === 'refused-sends-hour');
-    assert.ok(attempts, JSON.stringify(rows));
-    assert.ok(Number(attempts.hits) >= 7, JSON.stringify(rows));
+    const hits = async () =>
+      Number((await quotaRows()).find((r) => r.kind === 'refused-sends-hour')?.hits ?? 0);
+    const before = await hits();
+    const refused = json(
+      await post('/api/patient/conversations', [
+        field('text', 'x'),
+        file('files', 'a.pdf', Buffer.from('%PDF')),
+      ]),
+    );
+    assert.equal(refused.body.error.code, 'VALIDATION_ERROR');
+    const counted = await hits();
+    assert.equal(counted, before + 1);
     const strict = await startServer({
       store,
       dataDir: data.dir,
-      env: { QUOTA_REFUSED_SENDS_PER_HOUR: String(attempts.hits) },
+      env: { QUOTA_REFUSED_SENDS_PER_HOUR: String(counted) },
     });
     try {
       const blobs = blobFiles();
