@@ -68,6 +68,8 @@ export async function readMultipart(request: FastifyRequest, options: MultipartR
   raw.once('end', onEnd);
   raw.once('close', onEnd);
   try {
+    // A client gone before the route ran (slow hooks): its 'close' was missed by the parser too.
+    if (raw.destroyed && !raw.readableEnded) throw uploadIncomplete();
     for (;;) {
       let step: Awaited<typeof next>;
       try {
