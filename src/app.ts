@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { BlobStore } from './attachments/attachment.ts';
 import { BLOB_KEY_FILE, createFileBlobStore, readOrCreateBlobKey } from './attachments/blob-store.ts';
+import { uploadTmpDir } from './attachments/message-uploads.ts';
+import { type IntervalTimer, startUploadSweeper } from './attachments/upload-sweeper.ts';
 import { type AttachmentWorkers, createAttachmentWorkers } from './attachments/worker-pool.ts';
 import { chainKeyOf } from './audit/chain-key.ts';
 import { createAuditTrail } from './audit/chained-trail.ts';
@@ -72,7 +74,7 @@ export function blobRoot(config: Config): string {
 
 export async function createApp(
   config: Config,
-  deps: { clock?: Clock; store?: Store; logger?: Logger } = {},
+  deps: { clock?: Clock; store?: Store; logger?: Logger; timer?: IntervalTimer } = {},
 ): Promise<App> {
   const clock = deps.clock ?? systemClock;
   // DATA_DIR holds health data: owner-only. One warning when an existing one was not.
@@ -84,6 +86,18 @@ export async function createApp(
     );
   }
   const store = deps.store ?? (await openStore(config.database));
+  // Upload temp files left by a crash: swept now, then periodically until close.
+  const uploadSweeper = startUploadSweeper({
+    tmpDir: uploadTmpDir(config.dataDir),
+    clock,
+    ...(deps.timer && { timer: deps.timer }),
+    onError: (error) =>
+      deps.logger?.warn(
+        { code: error instanceof Error ? error.name : 'unknown' },
+        'upload temp sweep failed',
+      ),
+  });
+  await uploadSweeper.sweep();
   const bus = createBus(store, deps.logger);
   const audit = createAuditTrail(store, {
     // Without AUDIT_PSEUDONYM_KEY, the key file is read or created on first use.
@@ -137,6 +151,7 @@ export async function createApp(
     bus,
     events: createEventStreams({ db: store.db, audit, realertMinutes: config.realtime.realertMinutes }),
     close: async () => {
+      await uploadSweeper.stop();
       await attachmentWorkers.close();
       await bus.close();
       await store.close();

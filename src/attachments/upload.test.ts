@@ -76,6 +76,21 @@ test('a failing source leaves no temp file and rethrows its error', async () => 
   assert.deepEqual(fs.readdirSync(tmpDir), []);
 });
 
+test('a source given up before it is read is refused at once, with no temp file', {
+  timeout: 30_000,
+}, async () => {
+  const tmpDir = path.join(root, 'given-up');
+  // As busboy leaves a file whose request ended early: destroyed, then an error emitted on it.
+  const source = new Readable({ read() {} });
+  source.on('error', () => {});
+  source.push(Buffer.from('%PDF-1.7'));
+  source.destroy();
+  source.emit('error', new Error('Part terminated early due to unexpected end of multipart data'));
+  source.push(null);
+  await assert.rejects(receiveUpload(source, { tmpDir, maxBytes: 1024 }));
+  assert.deepEqual(fs.existsSync(tmpDir) ? fs.readdirSync(tmpDir) : [], []);
+});
+
 test('the message budget: 1 to 5 files, each capped by what is left of 25 MB', () => {
   const MB = 1024 * 1024;
   const budget = new MessageUploadBudget(DEFAULT_LIMITS);

@@ -36,6 +36,9 @@ export interface ReceiveOptions {
  */
 export async function receiveUpload(source: Readable, options: ReceiveOptions): Promise<ReceivedUpload> {
   const { tmpDir, maxBytes, scope = 'file' } = options;
+  // A source already given up (a request cut short while its file waited): `stream.pipeline`
+  // would wait forever on one whose parser also emitted 'error' on it after destroying it.
+  if (source.destroyed) throw source.errored ?? new Error('upload source closed before it was read');
   await fs.promises.mkdir(tmpDir, { recursive: true, mode: 0o700 });
   const file = path.join(tmpDir, `upload-${randomUUID()}.part`);
   const meter = new SizeCapHash(maxBytes);

@@ -1,8 +1,8 @@
-import type { Readable } from 'node:stream';
 import type {} from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../domain-error.ts';
+import { type FileSink, readMultipart } from './multipart-reader.ts';
 
 /**
  * API routes declared once, with the zod schemas that validate them; the OpenAPI document
@@ -27,16 +27,26 @@ export interface ApiResponseDoc {
 
 /**
  * A route that also takes `multipart/form-data` (with @fastify/multipart registered): the text
- * fields are validated by `body`, as a JSON body would be (a field given once where the schema
- * wants a list becomes a one-item list); each file is handed to the route's receiver as it
- * arrives, streamed, never buffered here.
+ * fields come first and are validated by `body`, as a JSON body would be (a field given once
+ * where the schema wants a list becomes a one-item list), before the first file is read; the
+ * files are then received (streamed to temp files, never buffered here) and only processed once
+ * the whole body is in and prechecked. See multipart-reader.ts for what is refused.
  */
 export interface MultipartFiles<F> {
   /** The form field of the files. */
   field: string;
   description: string;
-  /** One receiver per request; `file` is called for each file, in order. */
-  receiver(request: FastifyRequest): { file(stream: Readable, fileName: string): Promise<F> };
+  /** One receiver per request. */
+  receiver(request: FastifyRequest): MultipartReceiver<F>;
+}
+
+export interface MultipartReceiver<F> extends FileSink {
+  /** Fingerprints (SHA-256, hex) of the files received, in order, before any processing. */
+  received(): readonly string[];
+  /** Processes the received files, once the body is complete and prechecked. */
+  process(): Promise<F[]>;
+  /** Drops what was received and not processed (a refusal, a body cut short). */
+  discard(): Promise<void>;
 }
 
 export interface ApiRoute<P, Q, B, F = never> {
@@ -51,16 +61,20 @@ export interface ApiRoute<P, Q, B, F = never> {
   body?: z.ZodType<B>;
   multipart?: MultipartFiles<F>;
   /**
-   * Cheap checks that need no file, run before anything costly: before the first file of a
-   * multipart request is read (with the text fields that came before it, unvalidated), or before
-   * the handler otherwise (with the validated body). A refusal here processes and stores nothing.
+   * Checks that need no file, run before anything costly, with the validated body: for a
+   * multipart request, at its first file (`files` null: none read yet) and again once the whole
+   * body is in (`files`: the received files' SHA-256, nothing processed yet); for a JSON one,
+   * before the handler (`files` empty). A refusal here processes and stores nothing.
    */
   precheck?(input: {
     params: P;
     query: Q;
-    fields: Readonly<Record<string, unknown>>;
+    body: B;
+    files: readonly string[] | null;
     request: FastifyRequest;
   }): Promise<void>;
+  /** Told of every refusal (a DomainError) of the route, whatever its stage: e.g. to count it. */
+  refused?(input: { request: FastifyRequest; error: DomainError }): Promise<void>;
   responses: Record<number, ApiResponseDoc>;
   handler(input: {
     params: P;
@@ -100,9 +114,6 @@ function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: st
   throw new DomainError('VALIDATION_ERROR', 'Requête invalide : vérifiez les champs signalés.', { fields });
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { io, unrepresentable: 'any' });
@@ -129,48 +140,11 @@ function listFields(schema: z.ZodType | undefined): Set<string> {
   );
 }
 
-type Fields = Record<string, string | string[]>;
-
-/**
- * Reads a multipart request: its text fields as an object, its files through the receiver;
- * `precheck` runs before the first file is read, if any (`prechecked`).
- */
-async function readMultipart<F>(
-  request: FastifyRequest,
-  multipart: MultipartFiles<F>,
-  lists: Set<string>,
-  precheck: (fields: Readonly<Fields>) => Promise<void>,
-): Promise<{ fields: Fields; files: F[]; prechecked: boolean }> {
-  const fields: Fields = {};
-  const files: F[] = [];
-  const receiver = multipart.receiver(request);
-  let prechecked = false;
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname !== multipart.field) {
-        part.file.resume();
-        throw new DomainError('VALIDATION_ERROR', 'Requête invalide : vérifiez les champs signalés.', {
-          fields: [`body.${part.fieldname}`],
-        });
-      }
-      if (!prechecked) {
-        prechecked = true;
-        try {
-          await precheck(fields);
-        } catch (error) {
-          part.file.resume();
-          throw error;
-        }
-      }
-      files.push(await receiver.file(part.file, part.filename));
-      continue;
-    }
-    const value = String(part.value);
-    const previous = fields[part.fieldname];
-    if (previous === undefined) fields[part.fieldname] = lists.has(part.fieldname) ? [value] : value;
-    else fields[part.fieldname] = [...(Array.isArray(previous) ? previous : [previous]), value];
-  }
-  return { fields, files, prechecked };
+/** Names of the body's properties: the text fields a multipart request may send. */
+function fieldNames(schema: z.ZodType | undefined): Set<string> {
+  if (!schema) return new Set();
+  const object = jsonSchema(schema, 'input') as { properties?: Record<string, unknown> };
+  return new Set(Object.keys(object.properties ?? {}));
 }
 
 /** The multipart form of a route: its body's fields plus the files. */
@@ -198,28 +172,61 @@ const SECURITY: Record<RouteAccess, unknown[]> = {
 export function createApiRegistry(): ApiRegistry {
   const routes: ApiRoute<unknown, unknown, unknown>[] = [];
   return {
-    route(server, route) {
+    route<P, Q, B, F>(server: FastifyInstance, route: ApiRoute<P, Q, B, F>) {
       routes.push(route as unknown as ApiRoute<unknown, unknown, unknown>);
       const lists = listFields(route.body);
+      const names = fieldNames(route.body);
+      const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+        const params = validate(route.params, request.params, 'params');
+        const query = validate(route.query, request.query, 'query');
+        const precheck = async (body: B, files: readonly string[] | null) => {
+          await route.precheck?.({ params, query, body, files, request });
+        };
+        if (route.multipart && request.isMultipart()) {
+          const receiver = route.multipart.receiver(request);
+          try {
+            // The body as validated at the first file, if any.
+            const early: { body?: B } = {};
+            const fields = await readMultipart(request, {
+              fileField: route.multipart.field,
+              fieldNames: names,
+              lists,
+              files: receiver,
+              beforeFiles: async (fields) => {
+                const body = validate(route.body, fields, 'body');
+                early.body = body;
+                await precheck(body, null);
+              },
+            });
+            const body = 'body' in early ? (early.body as B) : validate(route.body, fields, 'body');
+            await precheck(body, receiver.received());
+            const files = await receiver.process();
+            return await route.handler({ params, query, body, files, request, reply });
+          } catch (error) {
+            await receiver.discard();
+            if (error instanceof DomainError && error.code === 'UPLOAD_INCOMPLETE')
+              request.log.info({ code: error.code }, 'upload incomplete: its files were dropped');
+            throw error;
+          }
+        }
+        const body = validate(route.body, request.body, 'body');
+        await precheck(body, []);
+        return route.handler({ params, query, body, files: [], request, reply });
+      };
       server.route({
         method: route.method,
         url: route.url,
         handler: async (request, reply) => {
-          const params = validate(route.params, request.params, 'params');
-          const query = validate(route.query, request.query, 'query');
-          const precheck = async (fields: Readonly<Record<string, unknown>>) => {
-            await route.precheck?.({ params, query, fields, request });
-          };
-          if (route.multipart && request.isMultipart()) {
-            const read = await readMultipart(request, route.multipart, lists, precheck);
-            const { fields, files } = read;
-            const body = validate(route.body, fields, 'body');
-            if (!read.prechecked) await precheck(isRecord(body) ? body : {});
-            return route.handler({ params, query, body, files, request, reply });
+          try {
+            return await handle(request, reply);
+          } catch (error) {
+            if (error instanceof DomainError && route.refused) {
+              await route.refused({ request, error }).catch((failure: unknown) => {
+                request.log.warn({ err: { type: (failure as Error)?.name } }, 'refusal not counted');
+              });
+            }
+            throw error;
           }
-          const body = validate(route.body, request.body, 'body');
-          await precheck(isRecord(body) ? body : {});
-          return route.handler({ params, query, body, files: [], request, reply });
         },
       });
     },

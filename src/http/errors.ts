@@ -26,6 +26,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   ATTACHMENT_PDF_TOO_MANY_PAGES: 422,
   ATTACHMENT_PDF_TOO_COMPLEX: 422,
   ATTACHMENT_NOT_STORED: 500,
+  // Multipart forms (src/http/multipart-reader.ts); the others answer 400
+  MULTIPART_TOO_MANY_PARTS: 413,
   // Messaging (src/messaging/)
   PHARMACY_NOT_ELIGIBLE: 403,
   CLAIM_NEEDS_A_PERSON: 403,

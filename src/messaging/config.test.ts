@@ -21,10 +21,11 @@ test('messaging configuration: Message-ID domain and quotas, with defaults', () 
     QUOTA_MESSAGES_PER_MINUTE: '2',
     QUOTA_MESSAGES_PER_DAY: '20',
     QUOTA_CONVERSATIONS_PER_DAY: '3',
+    QUOTA_REFUSED_SENDS_PER_HOUR: '7',
   }).messaging;
   assert.deepEqual(custom, {
     messageIdDomain: 'officine.example.fr',
-    quotas: { messagesPerMinute: 2, messagesPerDay: 20, conversationsPerDay: 3 },
+    quotas: { messagesPerMinute: 2, messagesPerDay: 20, conversationsPerDay: 3, refusedSendsPerHour: 7 },
   });
   assert.throws(() => loadConfig({ MESSAGE_ID_DOMAIN: 'not a domain' }), ConfigError);
   assert.throws(() => loadConfig({ QUOTA_MESSAGES_PER_DAY: '0' }), ConfigError);

@@ -81,23 +81,26 @@ export async function idempotent<T>(
 }
 
 /**
- * Whether this actor already used the key, for any request: a precheck then leaves the decision
- * to the action, which replays the first result (or refuses the reuse) before any other check.
+ * For a precheck, before a send's files are processed: whether this actor already used the key
+ * (`retry`: the action will replay the first result, or refuse the reuse, before any other
+ * check) or not (`new`). A key used for another operation, or — when the precheck knows the whole
+ * request (`request.requestSha256` not null) — for another request, is IDEMPOTENCY_KEY_REUSED
+ * at once, as the action would answer after processing the files.
  */
-export async function keyUsed(
+export async function keyState(
   db: Kysely<Schema>,
-  actor: string,
-  key: string | null | undefined,
-): Promise<boolean> {
-  const checked = checkIdempotencyKey(key);
-  if (checked === null) return false;
+  request: Omit<IdempotentRequest, 'requestSha256'> & { requestSha256: string | null },
+): Promise<'new' | 'retry'> {
   const row = await db
     .selectFrom('idempotency_keys')
-    .select('key')
-    .where('actor', '=', actor)
-    .where('key', '=', checked)
+    .select(['operation', 'request_sha256'])
+    .where('actor', '=', request.actor)
+    .where('key', '=', request.key)
     .executeTakeFirst();
-  return row !== undefined;
+  if (!row) return 'new';
+  if (row.operation !== request.operation) throw reused();
+  if (request.requestSha256 !== null && row.request_sha256 !== request.requestSha256) throw reused();
+  return 'retry';
 }
 
 function reused(): DomainError {

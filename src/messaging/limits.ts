@@ -20,15 +20,18 @@ export const MESSAGING_LIMITS = Object.freeze({
   referencesMax: 20,
 });
 
-/** Per-patient quotas (configurable: QUOTA_* variables, src/config.ts). */
+/** Per-person quotas (configurable: QUOTA_* variables, src/config.ts). */
 export interface QuotaLimits {
   messagesPerMinute: number;
   messagesPerDay: number;
   conversationsPerDay: number;
+  /** Sends refused per hour (patients and team members): over it, sends are refused unread. */
+  refusedSendsPerHour: number;
 }
 
 export const DEFAULT_QUOTAS: Readonly<QuotaLimits> = Object.freeze({
   messagesPerMinute: 5,
   messagesPerDay: 50,
   conversationsPerDay: 10,
+  refusedSendsPerHour: 20,
 });

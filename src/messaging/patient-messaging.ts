@@ -1,4 +1,5 @@
 import type { ProcessedAttachment } from '../attachments/attachment.ts';
+import type { DomainError } from '../domain-error.ts';
 import type { HistoryEntry, PharmacyVerdict, WritablePharmacy } from '../eligibility/service.ts';
 import { appendPatientJournal } from '../notifications/journal.ts';
 import type { ActionContext, PatientActor } from './actors.ts';
@@ -13,7 +14,7 @@ import {
   conversationDetail,
   downloadOf,
 } from './reading.ts';
-import { createPatientPrechecks } from './send-precheck.ts';
+import { createPatientPrechecks, type PatientReplyPrecheck, type StartPrecheck } from './send-precheck.ts';
 import { findAttachment, findConversation, markPatientRead, pharmacyMailbox } from './store.ts';
 import { checkFiness } from './validate.ts';
 import { type MessageView, type Page, type PatientConversationSummary, patientSummary } from './views.ts';
@@ -49,17 +50,20 @@ export interface PatientMessaging {
   /** Why a pharmacy is (not) open to this patient. */
   checkPharmacy(patient: PatientActor, finess: string, context?: ActionContext): Promise<PharmacyVerdict>;
   /**
-   * The checks of a start that need no file (eligibility, quotas), read-only: the HTTP layer runs
-   * them before it processes the files, so an obvious refusal writes no blob (send-precheck.ts).
-   * `finess` null: not known yet (the form sends it after the files), only the quotas are checked.
+   * The checks of a start that need no file (the fields, the key, eligibility, quotas), read-only:
+   * the HTTP layer runs them before it processes the files, so an obvious refusal writes no blob
+   * (send-precheck.ts).
    */
-  precheckStart(
+  precheckStart(patient: PatientActor, input: StartPrecheck, context?: ActionContext): Promise<void>;
+  /** The checks of a reply that need no file (the fields, the key, quotas, the conversation is theirs and open). */
+  precheckReply(
     patient: PatientActor,
-    input: { finess: string | null },
+    conversationId: string,
+    input: PatientReplyPrecheck,
     context?: ActionContext,
   ): Promise<void>;
-  /** The checks of a reply that need no file (quotas, the conversation is theirs and open). */
-  precheckReply(patient: PatientActor, conversationId: string, context?: ActionContext): Promise<void>;
+  /** Counts a refused send against the patient's `refused-sends-hour` quota (quotas.ts). */
+  countRefusedSend(patient: PatientActor, error: DomainError): Promise<void>;
   startConversation(
     patient: PatientActor,
     input: StartConversationInput,

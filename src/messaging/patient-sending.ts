@@ -1,14 +1,14 @@
 import type { ProcessedAttachment } from '../attachments/attachment.ts';
 import { appendMailboxJournal, appendPatientJournal } from '../notifications/journal.ts';
-import { type ActionContext, idempotencyActor, type PatientActor } from './actors.ts';
+import type { ActionContext, PatientActor } from './actors.ts';
 import type { MessagingContext } from './context.ts';
 import { newConversation } from './conversation.ts';
-import { idempotent, idempotentRequest } from './idempotency.ts';
+import { idempotent } from './idempotency.ts';
 import { patientTrace } from './patient-access.ts';
 import type { PatientMessaging, PatientSendResult } from './patient-messaging.ts';
 import { asId, notFound, type Trace } from './perform.ts';
 import { consumeQuotas, REPLY_QUOTAS, START_QUOTAS } from './quotas.ts';
-import { acceptPatientMessage, checkEligible } from './send-checks.ts';
+import { acceptPatientMessage, checkEligible, patientReplyRequest, startRequest } from './send-checks.ts';
 import {
   appendMessage,
   insertConversation,
@@ -32,7 +32,7 @@ export function createPatientSending(
   const db = store.db;
   const trace = (patient: PatientActor, action: string, context?: ActionContext) =>
     patientTrace(audit, patient, action, context);
-  const blobs = (attachments: readonly ProcessedAttachment[]) => attachments.map((a) => a.blob.sha256);
+  const sources = (attachments: readonly ProcessedAttachment[]) => attachments.map((a) => a.sourceSha256);
   const once = (t: Trace) => ({
     now: () => clock.now().toISOString(),
     replayed: (first: PatientSendResult) => replayed(t, first),
@@ -49,12 +49,12 @@ export function createPatientSending(
           min: ctx.attachmentLimits.minFiles,
           max: ctx.attachmentLimits.maxFiles,
         });
-        const request = idempotentRequest(
-          idempotencyActor(patient),
-          context?.idempotencyKey,
-          'conversation.start',
-          [finess, subject, text, blobs(attachments)],
-        );
+        const request = startRequest(patient, context?.idempotencyKey, {
+          finess,
+          subject,
+          text,
+          sources: sources(attachments),
+        });
         return idempotent(db, request, once(t), async (claimed) => {
           await checkEligible(eligibility, patient, finess);
           await checkStored(ctx.blobs, attachments);
@@ -110,12 +110,11 @@ export function createPatientSending(
           min: 0,
           max: ctx.attachmentLimits.maxFiles,
         });
-        const request = idempotentRequest(
-          idempotencyActor(patient),
-          context?.idempotencyKey,
-          'message.reply',
-          [id, text, blobs(attachments)],
-        );
+        const request = patientReplyRequest(patient, context?.idempotencyKey, {
+          id,
+          text,
+          sources: sources(attachments),
+        });
         return idempotent(db, request, once(t), async (claimed) => {
           await checkStored(ctx.blobs, attachments);
           return transact(

@@ -4,15 +4,19 @@ import { DomainError } from '../domain-error.ts';
 import type { QuotaLimits } from './limits.ts';
 
 /**
- * Per-patient quotas, counted in the store (they survive restarts and hold across processes):
- * fixed windows opened by the first counted action. Counted inside the action's transaction, so
- * a refused or failed action counts for nothing. Over the limit: QUOTA_EXCEEDED with
+ * Per-person quotas, counted in the store (they survive restarts and hold across processes):
+ * fixed windows opened by the first counted action. The messages a patient sends are counted
+ * inside the action's transaction, so a refused or failed action counts for nothing there; it
+ * counts instead against `refused-sends-hour`, the sends refused to a person (patient or team
+ * member: the store's `subject` is the matricule, or `pro:<rpps>` / `api:<credential id>`),
+ * checked before a send's files are read. Over the limit: QUOTA_EXCEEDED with
  * `details.retryAfterSeconds` (the HTTP layer answers 429 with `Retry-After`).
  */
-export type QuotaKind = 'messages-minute' | 'messages-day' | 'conversations-day';
+export type QuotaKind = 'messages-minute' | 'messages-day' | 'conversations-day' | 'refused-sends-hour';
 
 const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 const QUOTA_WINDOWS: Record<
   QuotaKind,
@@ -32,6 +36,11 @@ const QUOTA_WINDOWS: Record<
     windowMs: DAY,
     limit: (q) => q.conversationsPerDay,
     message: "Vous avez commencé le nombre maximal de conversations pour aujourd'hui : réessayez plus tard.",
+  },
+  'refused-sends-hour': {
+    windowMs: HOUR,
+    limit: (q) => q.refusedSendsPerHour,
+    message: 'Trop de vos envois ont été refusés en peu de temps : patientez avant de réessayer.',
   },
 };
 
@@ -81,6 +90,26 @@ export async function consumeQuota(
   limits: QuotaLimits,
   now: Date,
 ): Promise<void> {
+  refuseOver(kind, limits, await countQuota(trx, matricule, kind, now), now);
+}
+
+/** A send refused to this person: counted against `refused-sends-hour`, outside any transaction. */
+export async function countRefusedSend(db: Kysely<Schema>, subject: string, now: Date): Promise<void> {
+  await countQuota(db, subject, 'refused-sends-hour', now);
+}
+
+/** Whether the error is the refusal of `refused-sends-hour` itself (not counted again). */
+export function isRefusedSendsQuota(error: DomainError): boolean {
+  return error.code === 'QUOTA_EXCEEDED' && error.details.quota === 'refused-sends-hour';
+}
+
+/** Counts one action in the quota's current window (a new window once the last one is over). */
+async function countQuota(
+  trx: Kysely<Schema>,
+  matricule: string,
+  kind: QuotaKind,
+  now: Date,
+): Promise<{ hits: number; windowStart: string }> {
   const { windowMs } = QUOTA_WINDOWS[kind];
   const at = now.toISOString();
   const cutoff = new Date(now.getTime() - windowMs).toISOString();
@@ -96,7 +125,7 @@ export async function consumeQuota(
     )
     .returning(['hits', 'window_start'])
     .executeTakeFirstOrThrow();
-  refuseOver(kind, limits, { hits: Number(row.hits), windowStart: row.window_start }, now);
+  return { hits: Number(row.hits), windowStart: row.window_start };
 }
 
 /** QUOTA_EXCEEDED when `hits` (this action included) goes over the limit of the current window. */

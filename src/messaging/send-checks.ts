@@ -1,8 +1,10 @@
 import { DomainError } from '../domain-error.ts';
 import type { EligibilityService } from '../eligibility/service.ts';
-import { type PatientActor, type TeamMember, teamActorOf } from './actors.ts';
+import { idempotencyActor, type PatientActor, type TeamMember, teamActorOf } from './actors.ts';
 import { apply, type ConversationState } from './conversation.ts';
+import { type IdempotentRequest, idempotentRequest } from './idempotency.ts';
 import { ownConversation } from './patient-access.ts';
+import { asId, notFound } from './perform.ts';
 import { type ConversationRow, stateOf } from './store.ts';
 
 /**
@@ -13,8 +15,42 @@ import { type ConversationRow, stateOf } from './store.ts';
  * Each runs twice with the same code: in the use case, which decides (the conversation locked in
  * its transaction, the quotas counted there: state may change in between), and in its precheck
  * (send-precheck.ts), before the files are read, so that an obvious refusal costs no upload
- * processing and writes no blob.
+ * processing and writes no blob. So do the Idempotency-Key fingerprints below: they take the
+ * files as sent (`sourceSha256`, known once received, before any processing).
  */
+
+/** The Idempotency-Key fingerprint of a new conversation. */
+export function startRequest(
+  patient: PatientActor,
+  key: string | null | undefined,
+  send: { finess: string; subject: string; text: string; sources: readonly string[] },
+): IdempotentRequest | null {
+  const parts = [send.finess, send.subject, send.text, send.sources];
+  return idempotentRequest(idempotencyActor(patient), key, 'conversation.start', parts);
+}
+
+/** The Idempotency-Key fingerprint of a patient's reply. */
+export function patientReplyRequest(
+  patient: PatientActor,
+  key: string | null | undefined,
+  send: { id: string; text: string; sources: readonly string[] },
+): IdempotentRequest | null {
+  return idempotentRequest(idempotencyActor(patient), key, 'message.reply', [
+    send.id,
+    send.text,
+    send.sources,
+  ]);
+}
+
+/** The Idempotency-Key fingerprint of a team reply (`text` null: left out for the template's). */
+export function teamReplyRequest(
+  member: TeamMember,
+  key: string | null | undefined,
+  send: { id: string; text: string | null; templateId: string | null; sources: readonly string[] },
+): IdempotentRequest | null {
+  const parts = [send.id, send.text, send.templateId, send.sources];
+  return idempotentRequest(idempotencyActor(member), key, 'message.reply', parts);
+}
 
 /** PHARMACY_NOT_ELIGIBLE, with the reason and its French explanation, unless the patient may write. */
 export async function checkEligible(
@@ -54,4 +90,21 @@ export function acceptTeamMessage(
   timeZone: string | undefined,
 ): ConversationState {
   return apply(stateOf(row), { type: 'team_message', by: teamActorOf(member) }, now, timeZone);
+}
+
+/** The reply template a team reply names: null for none, NOT_FOUND for an id that cannot be one. */
+export function replyTemplateId(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const id = asId(value);
+  if (id === null) throw notFound('UNKNOWN_ID', 'Modèle de réponse introuvable.');
+  return id;
+}
+
+/** NOT_FOUND unless the template exists and is the conversation's pharmacy's. */
+export function checkTemplateOf<T extends { pharmacy_finess: string }>(
+  template: T | undefined,
+  row: ConversationRow,
+): asserts template is T {
+  if (template?.pharmacy_finess !== row.pharmacy_finess)
+    throw notFound(template ? 'OTHER_TENANT' : 'UNKNOWN_ID', 'Modèle de réponse introuvable.');
 }

@@ -60,6 +60,10 @@ const start = async (who = camille, finess = MARKET) =>
     })
   ).conversation.id;
 
+/** A start as the precheck sees it at the first file: its fields, no file received yet. */
+const startOf = (finess: string) => ({ finess, subject: 'Ordonnance', text: 'Bonjour', files: null });
+const REPLY = { text: 'Merci', files: null };
+
 describe('the precheck of a send', () => {
   it('refuses a pharmacy the patient may not write to, as the send would, audited once', async () => {
     for (const finess of [EXPIRED, HIDDEN]) {
@@ -67,7 +71,7 @@ describe('the precheck of a send', () => {
         .startConversation(camille, { finess, subject: 'S', text: 'T', attachments: [photo()] })
         .catch((e) => e);
       const records = await auditCount();
-      const checked = await f.service.patient.precheckStart(camille, { finess }).catch((e) => e);
+      const checked = await f.service.patient.precheckStart(camille, startOf(finess)).catch((e) => e);
       assert.equal(checked.code, 'PHARMACY_NOT_ELIGIBLE');
       assert.deepEqual(checked.details, sent.details);
       assert.equal(await auditCount(), records + 1);
@@ -82,13 +86,11 @@ describe('the precheck of a send', () => {
 
   it('lets an allowed send through and records nothing: the send records its own outcome', async () => {
     const records = await auditCount();
-    await f.service.patient.precheckStart(camille, { finess: MARKET });
-    // The form may send the pharmacy after the files: then only the quotas are checked.
-    await f.service.patient.precheckStart(camille, { finess: null });
+    await f.service.patient.precheckStart(camille, startOf(MARKET));
     const id = await start();
     const after = await auditCount();
-    await f.service.patient.precheckReply(camille, id);
-    await f.service.team.precheckReply(alice, id);
+    await f.service.patient.precheckReply(camille, id, REPLY);
+    await f.service.team.precheckReply(alice, id, REPLY);
     assert.equal(await auditCount(), after);
     assert.equal(after, records + 1);
   });
@@ -105,7 +107,7 @@ describe('the precheck of a send', () => {
     });
     const counted = await quotaRows();
     f.clock.advance(3_600_000);
-    const refused = await service.patient.precheckStart(david, { finess: STATION }).catch((e) => e);
+    const refused = await service.patient.precheckStart(david, startOf(STATION)).catch((e) => e);
     assert.equal(refused.code, 'QUOTA_EXCEEDED');
     assert.equal(refused.details.quota, 'conversations-day');
     assert.equal(refused.details.retryAfterSeconds, 23 * 3600);
@@ -122,11 +124,11 @@ describe('the precheck of a send', () => {
     );
     // A window that has passed is open again.
     f.clock.advance(24 * 3_600_000);
-    await service.patient.precheckStart(david, { finess: STATION });
+    await service.patient.precheckStart(david, startOf(STATION));
 
     const replies = f.withQuotas({ messagesPerMinute: 1, messagesPerDay: 100, conversationsPerDay: 100 });
     const id = await start(david, STATION);
-    await assert.rejects(replies.patient.precheckReply(david, id), {
+    await assert.rejects(replies.patient.precheckReply(david, id, REPLY), {
       code: 'QUOTA_EXCEEDED',
       details: { quota: 'messages-minute', limit: 1, retryAfterSeconds: 60 },
     });
@@ -135,20 +137,22 @@ describe('the precheck of a send', () => {
   it('refuses a reply to a closed conversation, an unknown one or another tenant’s, as the reply would', async () => {
     const id = await start();
     await f.service.team.close(alice, id);
-    await assert.rejects(f.service.patient.precheckReply(camille, id), { code: 'CONVERSATION_CLOSED' });
+    await assert.rejects(f.service.patient.precheckReply(camille, id, REPLY), {
+      code: 'CONVERSATION_CLOSED',
+    });
     assert.deepEqual(await lastAudit(), {
       action: 'messaging.message.reply',
       result: 'denied',
       reason: 'CONVERSATION_CLOSED',
       target: id,
     });
-    await assert.rejects(f.service.team.precheckReply(alice, id), { code: 'CONVERSATION_CLOSED' });
+    await assert.rejects(f.service.team.precheckReply(alice, id, REPLY), { code: 'CONVERSATION_CLOSED' });
     const open = await start();
-    await assert.rejects(f.service.patient.precheckReply(david, open), { code: 'NOT_FOUND' });
+    await assert.rejects(f.service.patient.precheckReply(david, open, REPLY), { code: 'NOT_FOUND' });
     assert.equal((await lastAudit()).reason, 'OTHER_TENANT');
-    await assert.rejects(f.service.team.precheckReply(carol, open), { code: 'NOT_FOUND' });
-    await assert.rejects(f.service.patient.precheckReply(camille, 'not-an-id'), { code: 'NOT_FOUND' });
-    await assert.rejects(f.service.team.precheckReply(alice, '0195f3a2-0000-7000-8000-000000000000'), {
+    await assert.rejects(f.service.team.precheckReply(carol, open, REPLY), { code: 'NOT_FOUND' });
+    await assert.rejects(f.service.patient.precheckReply(camille, 'not-an-id', REPLY), { code: 'NOT_FOUND' });
+    await assert.rejects(f.service.team.precheckReply(alice, '0195f3a2-0000-7000-8000-000000000000', REPLY), {
       code: 'NOT_FOUND',
     });
   });
@@ -162,7 +166,12 @@ describe('the precheck of a send', () => {
       { idempotencyKey: 'retry-1' },
     );
     await f.service.team.close(alice, id);
-    await f.service.patient.precheckReply(camille, id, { idempotencyKey: 'retry-1' });
+    await f.service.patient.precheckReply(
+      camille,
+      id,
+      { text: 'Merci', files: [] },
+      { idempotencyKey: 'retry-1' },
+    );
     const again = await f.service.patient.reply(
       camille,
       id,
@@ -170,9 +179,89 @@ describe('the precheck of a send', () => {
       { idempotencyKey: 'retry-1' },
     );
     assert.deepEqual(again, first);
-    await assert.rejects(f.service.patient.precheckReply(camille, id, { idempotencyKey: 'retry-2' }), {
+    await assert.rejects(f.service.patient.precheckReply(camille, id, REPLY, { idempotencyKey: 'retry-2' }), {
       code: 'CONVERSATION_CLOSED',
     });
+  });
+});
+
+describe('the precheck checks every field that needs no file, as the send would', () => {
+  it('refuses the subject, the text, the pharmacy and the count the send would refuse', async () => {
+    const refused = async (input: Parameters<typeof f.service.patient.precheckStart>[1]) =>
+      (await f.service.patient.precheckStart(camille, input).catch((e) => e)).code;
+    assert.equal(await refused({ ...startOf(MARKET), subject: '' }), 'INVALID_SUBJECT');
+    assert.equal(await refused({ ...startOf(MARKET), subject: 'a\nb' }), 'INVALID_SUBJECT');
+    assert.equal(await refused({ ...startOf(MARKET), text: 'x'.repeat(10_001) }), 'INVALID_TEXT');
+    assert.equal(await refused(startOf('123')), 'INVALID_FINESS');
+    const documentIds = Array.from({ length: 5 }, () => '0195f3a2-0000-7000-8000-000000000000');
+    // Five documents and at least one file coming: one too many, before any file is read.
+    assert.equal(await refused({ ...startOf(MARKET), documentIds }), 'ATTACHMENT_COUNT');
+    // Once the files are in: none at all is too few.
+    assert.equal(await refused({ ...startOf(MARKET), files: [] }), 'ATTACHMENT_COUNT');
+    const id = await start();
+    await assert.rejects(f.service.patient.precheckReply(camille, id, { text: '', files: [] }), {
+      code: 'INVALID_TEXT',
+    });
+    await assert.rejects(f.service.team.precheckReply(alice, id, { templateId: 'nope', files: null }), {
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('refuses a key used for another request once the files are received, before processing them', async () => {
+    const id = await start();
+    const sent = photo();
+    await f.service.patient.reply(
+      camille,
+      id,
+      { text: 'Voici', attachments: [sent] },
+      { idempotencyKey: 'k-1' },
+    );
+    const key = { idempotencyKey: 'k-1' };
+    const check = (input: Parameters<typeof f.service.patient.precheckReply>[2]) =>
+      f.service.patient.precheckReply(camille, id, input, key);
+    // The same request: a retry, left to the send (which replays the first result).
+    await check({ text: 'Voici', files: [sent.sourceSha256] });
+    // Before the files, only the operation can be compared.
+    await check({ text: 'Autre', files: null });
+    await assert.rejects(check({ text: 'Voici', files: [photo().sourceSha256] }), {
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+    await assert.rejects(check({ text: 'Autre', files: [sent.sourceSha256] }), {
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+    await assert.rejects(f.service.patient.precheckStart(camille, startOf(MARKET), key), {
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+  });
+
+  it('counts refused sends per person, and refuses over the quota before anything else', async () => {
+    const service = f.withQuotas({ refusedSendsPerHour: 2 });
+    f.clock.set('2026-03-15T15:00:00.000Z');
+    const error = await service.patient.precheckStart(david, startOf(EXPIRED)).catch((e) => e);
+    await service.patient.countRefusedSend(david, error);
+    await service.patient.countRefusedSend(david, error);
+    const over = await service.patient.precheckStart(david, startOf(STATION)).catch((e) => e);
+    assert.equal(over.code, 'QUOTA_EXCEEDED');
+    assert.deepEqual(over.details, { quota: 'refused-sends-hour', limit: 2, retryAfterSeconds: 3600 });
+    // That refusal is not counted again; other people are not concerned.
+    await service.patient.countRefusedSend(david, over);
+    const row = await f.store.db
+      .selectFrom('messaging_quotas')
+      .select('hits')
+      .where('subject', '=', david.matricule)
+      .where('kind', '=', 'refused-sends-hour')
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(row.hits), 2);
+    await service.patient.precheckStart(camille, startOf(MARKET));
+    const id = await start();
+    await service.team.countRefusedSend(alice, error);
+    await service.team.countRefusedSend(alice, error);
+    await assert.rejects(service.team.precheckReply(alice, id, REPLY), {
+      code: 'QUOTA_EXCEEDED',
+      details: { quota: 'refused-sends-hour', limit: 2, retryAfterSeconds: 3600 },
+    });
+    f.clock.advance(3_600_000);
+    await service.patient.precheckStart(david, startOf(STATION));
   });
 });
 
@@ -189,17 +278,24 @@ describe('blobs of a send refused after its files were processed', () => {
           .filter((name) => /[0-9a-f]{64}$/.test(name))
           .sort()
       : [];
-  const upload = async (bytes: Buffer): Promise<ProcessedAttachment> =>
-    messageUploads({ blobs, limits: DEFAULT_LIMITS, workers, tmpDir: path.join(root, 'tmp') }).file(
-      Readable.from([bytes]),
-      'document.pdf',
-    );
+  const upload = async (bytes: Buffer): Promise<ProcessedAttachment> => {
+    const uploads = messageUploads({
+      blobs,
+      limits: DEFAULT_LIMITS,
+      workers,
+      tmpDir: path.join(root, 'tmp'),
+    });
+    await uploads.receive(Readable.from([bytes]), 'document.pdf');
+    const [processed] = await uploads.process();
+    assert.ok(processed);
+    return processed;
+  };
 
   it('are removed by the sweep, but not the blob another message holds', async () => {
     const service = createMessagingService({
       ...f.deps,
       blobs,
-      quotas: { messagesPerMinute: 100, messagesPerDay: 100, conversationsPerDay: 1 },
+      quotas: { ...f.deps.quotas, messagesPerMinute: 100, messagesPerDay: 100, conversationsPerDay: 1 },
     });
     await f.store.db.deleteFrom('messaging_quotas').execute();
     const shared = await makePdf({ pages: 1 });

@@ -1,10 +1,11 @@
 import type { ProcessedAttachment } from '../attachments/attachment.ts';
+import type { DomainError } from '../domain-error.ts';
 import type { ActionContext, TeamMember } from './actors.ts';
 import type { MessagingContext } from './context.ts';
 import type { PreparationStatus } from './conversation.ts';
 import type { PageRequest, TeamFilter } from './listing.ts';
 import type { AttachmentDownload, ConversationDetail } from './reading.ts';
-import { createTeamPrecheck } from './send-precheck.ts';
+import { createTeamPrecheck, type TeamReplyPrecheck } from './send-precheck.ts';
 import { createTeamReading } from './team-reading.ts';
 import { createTeamReply } from './team-reply.ts';
 import { createTeamWorkflow } from './team-workflow.ts';
@@ -66,10 +67,18 @@ export interface TeamMessaging {
     context?: ActionContext,
   ): Promise<TeamConversationSummary>;
   /**
-   * The checks of a reply that need no file (the conversation is the pharmacy's and open),
-   * read-only: the HTTP layer runs them before it processes the files (send-precheck.ts).
+   * The checks of a reply that need no file (the fields, the key, the conversation is the
+   * pharmacy's and open, the template), read-only: the HTTP layer runs them before it processes
+   * the files (send-precheck.ts).
    */
-  precheckReply(member: TeamMember, conversationId: string, context?: ActionContext): Promise<void>;
+  precheckReply(
+    member: TeamMember,
+    conversationId: string,
+    input: TeamReplyPrecheck,
+    context?: ActionContext,
+  ): Promise<void>;
+  /** Counts a refused send against the member's `refused-sends-hour` quota (quotas.ts). */
+  countRefusedSend(member: TeamMember, error: DomainError): Promise<void>;
   reply(
     member: TeamMember,
     conversationId: string,
@@ -92,6 +101,6 @@ export function createTeamMessaging(ctx: MessagingContext): TeamMessaging {
     ...createTeamReading(ctx),
     ...createTeamWorkflow(ctx),
     reply: createTeamReply(ctx),
-    precheckReply: createTeamPrecheck(ctx),
+    ...createTeamPrecheck(ctx),
   };
 }

@@ -1,10 +1,10 @@
 import { appendMailboxJournal, appendPatientJournal } from '../notifications/journal.ts';
-import { idempotencyActor, readerKey, teamAuthor } from './actors.ts';
+import { readerKey, teamAuthor } from './actors.ts';
 import type { MessagingContext } from './context.ts';
-import { idempotent, idempotentRequest } from './idempotency.ts';
+import { idempotent } from './idempotency.ts';
 import { asId, notFound } from './perform.ts';
 import { conversationDetail } from './reading.ts';
-import { acceptTeamMessage } from './send-checks.ts';
+import { acceptTeamMessage, checkTemplateOf, replyTemplateId, teamReplyRequest } from './send-checks.ts';
 import { appendMessage, lockConversation, markTeamRead, saveState } from './store.ts';
 import { pharmacyName, teamConversation, teamView, teamTrace as trace } from './team-access.ts';
 import type { TeamMessaging, TeamSendResult } from './team-messaging.ts';
@@ -23,20 +23,18 @@ export function createTeamReply(ctx: MessagingContext): TeamMessaging['reply'] {
       const id = asId(conversationId);
       if (id === null) throw notFound('UNKNOWN_ID');
       t.target = id;
-      const templateId = input.templateId === undefined ? null : asId(input.templateId);
-      if (input.templateId !== undefined && templateId === null)
-        throw notFound('UNKNOWN_ID', 'Modèle de réponse introuvable.');
+      const templateId = replyTemplateId(input.templateId);
       const attachments = checkAttachments(input.attachments, {
         min: 0,
         max: ctx.attachmentLimits.maxFiles,
       });
       const given = input.text === undefined ? null : checkText(input.text, { allowEmpty: true });
-      const request = idempotentRequest(idempotencyActor(member), context?.idempotencyKey, 'message.reply', [
+      const request = teamReplyRequest(member, context?.idempotencyKey, {
         id,
-        given,
+        text: given,
         templateId,
-        attachments.map((a) => a.blob.sha256),
-      ]);
+        sources: attachments.map((a) => a.sourceSha256),
+      });
       const once = {
         now: () => clock.now().toISOString(),
         replayed: (first: TeamSendResult) => {
@@ -60,9 +58,7 @@ export function createTeamReply(ctx: MessagingContext): TeamMessaging['reply'] {
                 .select(['body', 'pharmacy_finess'])
                 .where('id', '=', templateId)
                 .executeTakeFirst();
-              if (template?.pharmacy_finess !== row.pharmacy_finess) {
-                throw notFound(template ? 'OTHER_TENANT' : 'UNKNOWN_ID', 'Modèle de réponse introuvable.');
-              }
+              checkTemplateOf(template, row);
               if (given === null || given === '') text = template.body;
             }
             if (text === '' && attachments.length === 0) checkText(text, { allowEmpty: false });

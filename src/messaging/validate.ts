@@ -64,7 +64,19 @@ export function checkAttachments(
   count: { min: number; max: number },
 ): readonly ProcessedAttachment[] {
   const list = value ?? [];
-  if (list.length < count.min || list.length > count.max) {
+  checkAttachmentCount(list.length, count);
+  for (const a of list) {
+    // Records come from the attachment pipeline: a malformed one is a programming error.
+    if (!SHA256.test(a.blob.sha256) || (a.thumbnail !== null && !SHA256.test(a.thumbnail.sha256))) {
+      throw new TypeError('checkAttachments: not a processed attachment');
+    }
+  }
+  return list;
+}
+
+/** ATTACHMENT_COUNT unless `n` attachments are within `count` (also before they are processed). */
+export function checkAttachmentCount(n: number, count: { min: number; max: number }): void {
+  if (n < count.min || n > count.max) {
     throw attachmentError(
       'ATTACHMENT_COUNT',
       { min: count.min, max: count.max },
@@ -73,13 +85,6 @@ export function checkAttachments(
         : `Un message peut comporter au plus ${count.max} pièces jointes.`,
     );
   }
-  for (const a of list) {
-    // Records come from the attachment pipeline: a malformed one is a programming error.
-    if (!SHA256.test(a.blob.sha256) || (a.thumbnail !== null && !SHA256.test(a.thumbnail.sha256))) {
-      throw new TypeError('checkAttachments: not a processed attachment');
-    }
-  }
-  return list;
 }
 
 /** Every blob of the attachments is in the blob store (when one is given). */

@@ -63,7 +63,8 @@ export interface MessagingFixture {
   clock: Clock & { set(iso: string): void; advance(ms: number): void };
   service: MessagingService;
   /** Another service on the same store, with other quotas. */
-  withQuotas(quotas: QuotaLimits): MessagingService;
+  /** Quotas left out keep the fixture's (as good as unlimited). */
+  withQuotas(quotas: Partial<QuotaLimits>): MessagingService;
   /** The service's dependencies, for services built with other ones. */
   deps: MessagingDeps;
   /** How many rows a table holds. */
@@ -145,7 +146,13 @@ export async function openMessagingFixture(store: TestStore): Promise<MessagingF
     clock,
     eligibility,
     messageIdDomain: MESSAGE_ID_DOMAIN,
-    quotas: { ...DEFAULT_QUOTAS, messagesPerMinute: 1000, messagesPerDay: 1000, conversationsPerDay: 1000 },
+    quotas: {
+      ...DEFAULT_QUOTAS,
+      messagesPerMinute: 1000,
+      messagesPerDay: 1000,
+      conversationsPerDay: 1000,
+      refusedSendsPerHour: 1000,
+    },
     attachmentLimits: DEFAULT_LIMITS,
   };
   return {
@@ -153,7 +160,7 @@ export async function openMessagingFixture(store: TestStore): Promise<MessagingF
     audit,
     clock,
     service: createMessagingService(deps),
-    withQuotas: (quotas) => createMessagingService({ ...deps, quotas }),
+    withQuotas: (quotas) => createMessagingService({ ...deps, quotas: { ...deps.quotas, ...quotas } }),
     deps,
     rowCount: async (table) =>
       Number(

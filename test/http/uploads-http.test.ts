@@ -12,6 +12,7 @@ import { DEMO_ACCOUNTS, DEMO_PHARMACY } from '../../src/demo/accounts.ts';
 import { Browser } from '../auth/browser.ts';
 import { login, me } from '../auth/login.ts';
 import { startServer, type TestServer, tempDir, withDemo } from '../auth/test-server.ts';
+import { blobFiles as blobsIn } from '../helpers/data-files.ts';
 import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
 /**
@@ -39,14 +40,7 @@ describe('multipart uploads over HTTP', () => {
   let pharmacistCsrf = '';
   let conversationId = '';
   /** The blob files under DATA_DIR/blobs (temp files and folders aside). */
-  const blobFiles = () => {
-    const root = path.join(data.dir, 'blobs');
-    if (!fs.existsSync(root)) return [];
-    return fs
-      .readdirSync(root, { recursive: true, encoding: 'utf8' })
-      .filter((f) => /^[0-9a-f]{64}$/.test(path.basename(f)))
-      .sort();
-  };
+  const blobFiles = () => blobsIn(data.dir);
 
   const send = async (
     path: string,

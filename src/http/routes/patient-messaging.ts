@@ -98,6 +98,11 @@ export function patientMessagingRoutes(app: App, api: ApiRegistry): FastifyPlugi
   const fromRecord = (who: PatientActor, ids: readonly string[] | undefined, request: FastifyRequest) =>
     recordFiles(app, who, ids ?? [], request.id);
   const uploads = messageFiles(app, patientActor);
+  // Every refused send of a patient counts against their refused-sends quota (not an anonymous one).
+  const countRefused = async ({ request, error }: { request: FastifyRequest; error: DomainError }) => {
+    if (request.auth?.session.identity?.population === 'patient')
+      await patient.countRefusedSend(patientActor(request), error);
+  };
 
   return async (server) => {
     api.route(server, {
@@ -234,15 +239,10 @@ export function patientMessagingRoutes(app: App, api: ApiRegistry): FastifyPlugi
         documentIds: documentIds.optional(),
       }),
       multipart: uploads,
-      // Before the files: a send the pharmacy's eligibility or a quota refuses processes nothing.
-      precheck: ({ fields, request }) => {
-        const site = finess.safeParse(fields.finess);
-        return patient.precheckStart(
-          patientActor(request),
-          { finess: site.success ? site.data : null },
-          actionContext(request, true),
-        );
-      },
+      // Before the files: a send its fields, the pharmacy's eligibility or a quota refuse processes nothing.
+      precheck: ({ body, files, request }) =>
+        patient.precheckStart(patientActor(request), { ...body, files }, actionContext(request, true)),
+      refused: countRefused,
       responses: { 201: { description: 'Sent', schema: sendResult(patientConversation) } },
       async handler({ body, files, request, reply }) {
         const who = patientActor(request);
@@ -266,8 +266,14 @@ export function patientMessagingRoutes(app: App, api: ApiRegistry): FastifyPlugi
       body: z.object({ text: z.string().max(100_000), documentIds: documentIds.optional() }),
       multipart: uploads,
       // Before the files: a reply to a closed or unknown conversation, or over quota, processes nothing.
-      precheck: ({ params, request }) =>
-        patient.precheckReply(patientActor(request), params.id, actionContext(request, true)),
+      precheck: ({ params, body, files, request }) =>
+        patient.precheckReply(
+          patientActor(request),
+          params.id,
+          { ...body, files },
+          actionContext(request, true),
+        ),
+      refused: countRefused,
       responses: { 201: { description: 'Sent', schema: sendResult(patientConversation) } },
       async handler({ params, body, files, request, reply }) {
         const who = patientActor(request);

@@ -163,8 +163,19 @@ export function teamMessagingRoutes(app: App, api: ApiRegistry): FastifyPluginAs
       body: z.object({ text: z.string().max(100_000).optional(), templateId: id.optional() }),
       multipart: uploads,
       // Before the files: a reply to a closed conversation, or another pharmacy's, processes nothing.
-      precheck: ({ params, request }) =>
-        team.precheckReply(teamMember(request, params.finess), params.id, actionContext(request, true)),
+      precheck: ({ params, body, files, request }) =>
+        team.precheckReply(
+          teamMember(request, params.finess),
+          params.id,
+          { ...body, files },
+          actionContext(request, true),
+        ),
+      // Every refused reply counts against the member's refused-sends quota.
+      refused: async ({ request, error }) => {
+        const params = request.params as { finess?: unknown };
+        if (request.auth?.session.identity?.population === 'professional' || request.credential)
+          await team.countRefusedSend(teamMember(request, String(params.finess)), error);
+      },
       responses: { 201: { description: 'Sent', schema: sendResult(teamConversation) } },
       async handler({ params, body, files, request, reply }) {
         const sent = await team.reply(
